@@ -1,0 +1,111 @@
+"""The one number parser: Arabic and Chinese numerals, multipliers, units and hedges.
+
+``find_quantities`` finds figures with a counting unit in running text
+("共发布信息4585条", "100余条", "二十三件", "5万元", "约1.2万人次"); years,
+dates, document numbers, percentages and phone numbers carry no such unit and
+are never returned. ``to_number`` reads a bare cell ("74", "７４", "一千二百").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CHINESE = rf"[{CN_DIGITS}]+"
+PRE_HEDGES = ("大约", "将近", "接近", "超过", "约", "近", "逾", "超")
+COUNT_UNITS = ("人次", "条", "件", "人", "次", "元", "项", "个", "篇", "期", "场", "名",
+               "家", "份", "批", "起", "宗", "例", "封", "通")  # fmt: skip
+MULTIPLIERS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
+
+QUANTITY_RE = re.compile(
+    rf"(?P<pre>{'|'.join(PRE_HEDGES)})?"
+    rf"(?P<num>{_ARABIC}|{_CHINESE})"
+    r" ?(?P<hedge1>余|多)?"
+    r"(?P<mult>千|万|亿)?"
+    r"(?P<hedge2>余|多)?"
+    rf"(?P<unit>{'|'.join(COUNT_UNITS)})"
+    r"(?P<post>左右|以上|上下|许)?"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A figure found in text: its value in base units, hedge, unit as written, and span."""
+
+    value: int | float
+    approx: bool
+    unit: str
+    start: int
+    end: int
+    text: str
+
+
+def _clean_number(value: float) -> int | float:
+    rounded = round(value)
+    return int(rounded) if abs(value - rounded) < 1e-6 else round(value, 6)
+
+
+def to_number(token: str) -> int | float | None:
+    """A bare Arabic or Chinese numeral as a number; None if it is not one."""
+    token = token.strip().replace(",", "").replace(" ", "")
+    if not token:
+        return None
+    token = token.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return _clean_number(float(token))
+    if re.fullmatch(_CHINESE, token):
+        if token in ("零", "〇"):
+            return 0
+        if token[0] in "十百千万亿":
+            token = "一" + token
+        try:
+            return _clean_number(float(cn2an.cn2an(token.replace("两", "二"), "smart")))
+        except (ValueError, KeyError):
+            return None
+    return None
+
+
+def _preceded_by_digit_context(text: str, start: int) -> bool:
+    """Chinese numerals inside words (一是, 统一, 第一) are not figures."""
+    before = text[start - 1] if start > 0 else ""
+    return bool(before) and before in "第每初周星礼统唯之" or bool(re.match(r"[A-Za-z0-9.]", before))
+
+
+def parse_match(m: re.Match[str]) -> Parsed | None:
+    """The Parsed figure of a QUANTITY_RE match, or None if it is no figure."""
+    raw = m.group("num")
+    mult = m.group("mult")
+    if not mult and len(raw) > 1 and raw[-1] in "万亿":  # 三万元: the 万 is the multiplier
+        raw, mult = raw[:-1], raw[-1]
+    value = to_number(raw)
+    if value is None:
+        return None
+    if raw[0] in CN_DIGITS and _preceded_by_digit_context(m.string, m.start("num")):
+        return None
+    if mult:
+        value = _clean_number(value * MULTIPLIERS[mult])
+    approx = bool(m.group("pre") or m.group("hedge1") or m.group("hedge2") or m.group("post"))
+    unit = (mult or "") + m.group("unit")
+    return Parsed(value, approx, unit, m.start(), m.end(), m.group(0))
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Parsed]:
+    """Every figure with a counting unit in ``text[start:end]``, spans relative to ``text``."""
+    found = []
+    for m in QUANTITY_RE.finditer(text, start, len(text) if end is None else end):
+        if m.group("num")[0].isdigit() and _is_document_number(text, m.start("num")):
+            continue
+        parsed = parse_match(m)
+        if parsed is not None:
+            found.append(parsed)
+    return found
+
+
+def _is_document_number(text: str, start: int) -> bool:
+    """Digits right after 〔2016〕 or inside a bracket pair belong to a document number."""
+    return start > 0 and text[start - 1] in "〕]】"
+
