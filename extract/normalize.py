@@ -14,7 +14,6 @@ nothing.
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 from array import array
 from collections.abc import Callable
@@ -99,11 +98,10 @@ def _looks_utf16(data: bytes) -> bool:
     half = len(sample) / 2
     # ASCII-heavy UTF-16 has a NUL in every other byte; CJK-heavy UTF-16 rarely
     # decodes as UTF-8 or GB18030 cleanly, so fall back to a decode test.
-    if max(zeros_even, zeros_odd) > 0.3 * half and min(zeros_even, zeros_odd) < 0.05 * half:
-        return True
-    return False
+    return max(zeros_even, zeros_odd) > 0.3 * half and min(zeros_even, zeros_odd) < 0.05 * half
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s]")
 
 
@@ -123,8 +121,7 @@ def check_text(text: str) -> None:
     sample = text[:20000]
     if not sample.strip():
         raise InputError("empty", "the file holds no text")
-    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch == "\ufffd")
-    if bad > 0.1 * len(sample):
+    if len(_CONTROL.findall(sample)) > 0.1 * len(sample):
         raise InputError("binary", "the file is binary data, not a text report")
 
 
@@ -136,14 +133,13 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg"}
 _HTML_RE = re.compile(r"<\s*(html|body|p|div|table|br|span|td)\b", re.IGNORECASE)
+_PAGE_RE = re.compile(r"<\s*(html|body)\b", re.IGNORECASE)
 
 
 def looks_like_html(text: str) -> bool:
     """True for a saved web page (markup in its first kilobytes)."""
     head = text[:5000].lstrip()
-    return head.startswith("<") and bool(_HTML_RE.search(head)) or bool(
-        re.search(r"<\s*(html|body)\b", head, re.IGNORECASE)
-    )
+    return bool(_HTML_RE.search(head)) if head.startswith("<") else bool(_PAGE_RE.search(head))
 
 
 class _HtmlToText(HTMLParser):
@@ -342,6 +338,9 @@ TW_MARKERS = (
 )  # fmt: skip
 
 
+_NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 @cache
 def converter(config: str) -> opencc.OpenCC:
     """One OpenCC converter per configuration and process."""
@@ -350,12 +349,11 @@ def converter(config: str) -> opencc.OpenCC:
 
 def detect_script(text: str) -> Script:
     """simplified, traditional, or traditional-tw (traditional with Taiwan vocabulary)."""
-    cjk = re.findall(r"[\u4e00-\u9fff]", text[:50000])
-    if not cjk:
+    sample = _NON_CJK.sub("", text[:40000])
+    if not sample:
         return "simplified"
-    sample = "".join(cjk)
     converted = converter("t2s").convert(sample)
-    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
+    changed = sum(map(str.__ne__, sample, converted))
     ratio = changed / len(sample)
     if ratio < 0.2 and (changed < 3 or ratio < 0.02):
         return "simplified"
@@ -363,37 +361,38 @@ def detect_script(text: str) -> Script:
     return "traditional-tw" if markers >= 2 else "traditional"
 
 
+_CHUNKS = re.compile(r"[^,，。;；:：、!?！？|()（）\s]+|.", re.DOTALL)
+
+
 def to_simplified(text: str, offs: Offsets, script: Script) -> tuple[str, Offsets]:
-    """OpenCC conversion line by line; lines whose length changes are aligned by difflib."""
+    """OpenCC conversion line by line; a line whose length changes is converted by
+    punctuation-delimited chunks, so offsets stay exact outside the changed chunks."""
     if script == "simplified":
         return text, offs
     conv = converter("tw2sp" if script == "traditional-tw" else "t2s")
-    out_lines: list[str] = []
+    parts: list[str] = []
     out = array("i")
     pos = 0
     for line in text.split("\n"):
         new = conv.convert(line)
-        line_offs = offs[pos : pos + len(line)]
         if len(new) == len(line):
-            out.extend(line_offs)
+            parts.append(new)
+            out.extend(offs[pos : pos + len(line)])
         else:
-            out.extend(_align(line, new, line_offs))
-        out_lines.append(new)
+            for m in _CHUNKS.finditer(line):
+                chunk = conv.convert(m.group(0))
+                parts.append(chunk)
+                start, end = pos + m.start(), pos + m.end()
+                if len(chunk) == end - start:
+                    out.extend(offs[start:end])
+                else:  # spread the chunk's original offsets over its conversion
+                    span = end - start
+                    out.extend(offs[start + k * span // len(chunk)] for k in range(len(chunk)))
         pos += len(line) + 1
         if pos <= len(text):
+            parts.append("\n")
             out.append(offs[pos - 1])
-    return "\n".join(out_lines), out
-
-
-def _align(old: str, new: str, offs: Offsets) -> Offsets:
-    """Offsets for ``new`` from those of ``old``, matching unchanged runs."""
-    out = array("i")
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(j2 - j1):
-            src = i1 + min(k, max(0, i2 - i1 - 1)) if i2 > i1 else max(0, i1 - 1)
-            out.append(offs[src] if offs else 0)
-    return out
+    return "".join(parts), out
 
 
 # ---------------------------------------------------------------- entry points

@@ -71,8 +71,10 @@ def to_number(token: str) -> int | float | None:
 
 def _preceded_by_digit_context(text: str, start: int) -> bool:
     """Chinese numerals inside words (一是, 统一, 第一) are not figures."""
-    before = text[start - 1] if start > 0 else ""
-    return bool(before) and before in "第每初周星礼统唯之" or bool(re.match(r"[A-Za-z0-9.]", before))
+    if start == 0:
+        return False
+    before = text[start - 1]
+    return before in "第每初周星礼统唯之" or bool(re.match(r"[A-Za-z0-9.]", before))
 
 
 def parse_match(m: re.Match[str]) -> Parsed | None:
@@ -108,4 +110,3 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[P
 def _is_document_number(text: str, start: int) -> bool:
     """Digits right after 〔2016〕 or inside a bracket pair belong to a document number."""
     return start > 0 and text[start - 1] in "〕]】"
-

@@ -160,8 +160,16 @@ MATRIX_ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("not_processed_excessive", "无正当理由大量反复申请", "not_processed"),
     ("not_processed_confirmation", "要求行政机关确认或重新出具已获取信息", "not_processed"),
     ("other", "其他处理", None),
-    ("other_no_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other"),
-    ("other_no_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other"),
+    (
+        "other_no_correction",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "other",
+    ),
+    (
+        "other_no_fee",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "other",
+    ),
     ("other_misc", "其他", "other"),
     ("processed_total", "总计", None),
     ("carried_forward", "结转下年度继续办理", None),
@@ -223,7 +231,9 @@ class RequestMatrix(Section):
     not_processed_confirmation: MatrixRow | None = _row(
         "not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息"
     )
-    other: MatrixRow | None = _row("other", "（六）其他处理（2019模板为单行，2021模板为各小项之和）")
+    other: MatrixRow | None = _row(
+        "other", "（六）其他处理（2019模板为单行，2021模板为各小项之和）"
+    )
     other_no_correction: MatrixRow | None = _row(
         "other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
     )
@@ -274,7 +284,8 @@ class Appeals(Section):
         default_factory=AppealGroup, description="行政复议 / administrative reconsideration"
     )
     litigation_direct: AppealGroup = Field(
-        default_factory=AppealGroup, description="未经复议直接起诉 / litigation without reconsideration"
+        default_factory=AppealGroup,
+        description="未经复议直接起诉 / litigation without reconsideration",
     )
     litigation_after_reconsideration: AppealGroup = Field(
         default_factory=AppealGroup, description="复议后起诉 / litigation after reconsideration"

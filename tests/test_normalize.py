@@ -123,7 +123,9 @@ def test_simplified_text_never_converted() -> None:
 
 # ------------------------------------------------------------------ encodings and HTML
 
-SAMPLE = "一、概述\n本年度共主动公开政府信息4585条，其中門戶網站发布3000条。\n| 予以公开 | 71 | 3 | 74 |"
+SAMPLE = (
+    "一、概述\n本年度共主动公开政府信息4585条，其中門戶網站发布3000条。\n| 予以公开 | 71 | 3 | 74 |"
+)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,9 @@ from schemas.jsonschema import committed_schema, render_schema
 
 
 def test_committed_schema_is_fresh() -> None:
-    assert committed_schema() == render_schema(), "run: govreport schema > schemas/report.schema.json"
+    assert committed_schema() == render_schema(), (
+        "run: govreport schema > schemas/report.schema.json"
+    )
 
 
 def test_quantity_rules() -> None:
