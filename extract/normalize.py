@@ -272,14 +272,14 @@ def _sub(
 # toneless syllable once the document has shown several marked ones.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_TONED = re.compile(
-    rf"(?<=[\u3400-\u9fff])\((?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\)"
+    rf"(?<=[\u3400-\u9fff])(?:\((?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\))+"
 )
 _PINYIN_SYLLABLE = (
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
     r"(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|"
     r"ua|uo|ui|ue|a|o|e|i|u|v)(?:ng|n)?"
 )
-_PINYIN_TONELESS = re.compile(rf"(?<=[\u3400-\u9fff])\({_PINYIN_SYLLABLE}\)")
+_PINYIN_TONELESS = re.compile(rf"(?<=[\u3400-\u9fff])(?:\({_PINYIN_SYLLABLE}\))+")
 _BROKEN_PINYIN_START = re.compile(rf"\A\ufffd?[a-z{_TONED}]{{0,6}}\)")
 
 

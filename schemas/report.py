@@ -60,6 +60,13 @@ class Meta(Section):
     title_year: int | None = Field(
         default=None, ge=1990, le=2100, description="标题中的年度 / year named in the title"
     )
+    intro_year: int | None = Field(
+        default=None,
+        ge=1990,
+        le=2100,
+        description="引言所称报告年度（如“特向社会公布2018年度……报告”）/ "
+        "the year the introduction says the report covers",
+    )
     publish_date: str | None = Field(
         default=None, pattern=DATE_PATTERN, description="发布或成文日期 YYYY-MM-DD"
     )

@@ -1,0 +1,71 @@
+"""Parts that must add up to their stated total: channels, appeals, staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from extract.checks.identities import Identity, Term, verdict
+from extract.checks.registry import CheckInput, Verdict, check
+from schemas import APPEAL_PARTS, AppealGroup, Report
+
+APPEAL_GROUPS = {
+    "reconsideration": "行政复议",
+    "litigation_direct": "未经复议直接起诉",
+    "litigation_after_reconsideration": "复议后起诉",
+}
+APPEAL_PART_LABELS = {"upheld": "维持", "corrected": "纠正", "other": "其他", "pending": "尚未审结"}
+
+
+@check("proactive_channels_sum")
+def proactive_channels_sum(ctx: CheckInput) -> Verdict:
+    """The channel counts add up to the total, when the report says they make it up."""
+    proactive = ctx.report.proactive
+    if not proactive.channels_make_up_total:
+        return Verdict("skipped", "the report does not present its channels as the total")
+    if not proactive.channels:
+        return Verdict("skipped", "no channel counts stated")
+    channels = tuple(
+        Term(c.name, f"proactive.channels[{c.name}].count", c.count) for c in proactive.channels
+    )
+    total = Term("主动公开总数", "proactive.total", proactive.total)
+    return verdict([Identity(channels, (total,))])
+
+
+def _appeal_identities(report: Report) -> Iterator[Identity]:
+    appeals = report.appeals
+    for name, label in APPEAL_GROUPS.items():
+        group: AppealGroup = getattr(appeals, name)
+        parts = tuple(
+            Term(APPEAL_PART_LABELS[part], f"appeals.{name}.{part}", getattr(group, part))
+            for part in APPEAL_PARTS
+        )
+        total = Term("总计", f"appeals.{name}.total", group.total)
+        yield Identity(parts, (total,), context=label)
+    litigation = ("litigation_direct", "litigation_after_reconsideration")
+    yield Identity(
+        tuple(
+            Term(APPEAL_GROUPS[name], f"appeals.{name}.total", getattr(appeals, name).total)
+            for name in litigation
+        ),
+        (Term("行政诉讼总数", "appeals.litigation_total", appeals.litigation_total),),
+    )
+
+
+@check("appeals_sum")
+def appeals_sum(ctx: CheckInput) -> Verdict:
+    """Each appeals group's results add up to its total; both litigation groups to the total."""
+    return verdict(_appeal_identities(ctx.report))
+
+
+@check("capacity_staff_sum")
+def capacity_staff_sum(ctx: CheckInput) -> Verdict:
+    """Full-time + part-time staff = staff."""
+    capacity = ctx.report.capacity
+    identity = Identity(
+        (
+            Term("专职", "capacity.staff_full_time", capacity.staff_full_time),
+            Term("兼职", "capacity.staff_part_time", capacity.staff_part_time),
+        ),
+        (Term("工作人员", "capacity.staff", capacity.staff),),
+    )
+    return verdict([identity])
