@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = rf"[{CN_DIGITS}]+"
@@ -62,6 +60,8 @@ def to_number(token: str) -> int | float | None:
             return 0
         if token[0] in "十百千万亿":
             token = "一" + token
+        import cn2an  # imported on first use: it takes most of a second to load
+
         try:
             return _clean_number(float(cn2an.cn2an(token.replace("两", "二"), "smart")))
         except (ValueError, KeyError):

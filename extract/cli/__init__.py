@@ -5,11 +5,20 @@ from __future__ import annotations
 import logging
 import sys
 
-from extract.cli import extract_cmd, normalize_cmd, schema_cmd
+from extract.cli import cache_cmd, eval_cmd, export_cmd, extract_cmd, normalize_cmd, schema_cmd
 from extract.cli.app import app, state
 from extract.errors import InputError
 
-__all__ = ["app", "extract_cmd", "main", "normalize_cmd", "schema_cmd"]
+__all__ = [
+    "app",
+    "cache_cmd",
+    "eval_cmd",
+    "export_cmd",
+    "extract_cmd",
+    "main",
+    "normalize_cmd",
+    "schema_cmd",
+]
 
 
 def main() -> None:

@@ -1,0 +1,416 @@
+"""Cues: what must stand right before (or after) a figure for it to be a given contract figure.
+
+A cue's ``left`` pattern is matched at the end of the figure's clause, followed
+only by filler words (共, 共计, 达, 为, 数量 …), so "主动公开政府信息457条" is a
+proactive total and "主动公开规范性文件5件" is not. A :class:`Rule` lists the
+cues of one contract path, the section topics to read, and the "none"
+statement that gives a stated zero.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FILLER = (
+    r"(?:共计|合计|总计|累计|共有|共|计|总数|总量|数量|件数|人数|次数|数|达到|达|均为|为|是|有|了|的|"
+    r"各|:|\s)*"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """The words that make a figure a given figure, and the words that rule it out."""
+
+    left: re.Pattern[str]
+    units: frozenset[str]
+    right: re.Pattern[str] | None = None
+    need: re.Pattern[str] | None = None
+    veto: re.Pattern[str] | None = None
+    sentence_veto: re.Pattern[str] | None = None
+    sentence_need: re.Pattern[str] | None = None
+
+
+def cue(
+    left: str,
+    units: str,
+    *,
+    right: str | None = None,
+    need: str | None = None,
+    veto: str | None = None,
+    sentence_veto: str | None = None,
+    sentence_need: str | None = None,
+) -> Cue:
+    """A cue from pattern strings; ``left`` gets the filler and the end anchor appended."""
+
+    def opt(pattern: str | None) -> re.Pattern[str] | None:
+        return re.compile(pattern) if pattern else None
+
+    return Cue(
+        left=re.compile(f"(?:{left}){FILLER}$"),
+        units=frozenset(units.split("|")),
+        right=re.compile(right) if right else None,
+        need=opt(need),
+        veto=opt(veto),
+        sentence_veto=opt(sentence_veto),
+        sentence_need=opt(sentence_need),
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to find one contract figure: topics to read, cues in order of strength, zero words."""
+
+    path: str
+    topics: tuple[str, ...]
+    cues: tuple[Cue, ...]
+    zero: re.Pattern[str] | None = None
+    zero_veto: re.Pattern[str] | None = None
+    zero_need: re.Pattern[str] | None = None
+    units: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        units = frozenset().union(*(c.units for c in self.cues))
+        object.__setattr__(self, "units", units)
+
+
+# ------------------------------------------------------------------ vocabulary
+
+ITEM_UNITS = "条|件|篇|项"
+CASE_UNITS = "件|条|个|宗|份|次|人次|项|起|例"
+APPEAL_UNITS = "件|起|宗|个|次|例|项"
+PEOPLE_UNITS = "人|名"
+TRAINEE_UNITS = "人|人次|名"
+EVENT_UNITS = "次|场|期|个"
+STAFFING = r"(?:安排|配备|配置|确定|明确|设置|设有|共有|现有|配有|指定|有)(?:了)?"
+"""Verbs before a head count (配备2名工作人员)."""
+YUAN = "元"
+
+NEG = r"(?:未|没有|无|并未|均未|未曾|从未)"
+ALL_NONE = r"[^,;。:\n]{0,12}?(?:均|皆|都)?(?:为|是)(?:零|0)(?![\d.])"
+"""…均为零 / …为0: a stated zero after the thing named."""
+NOT_REQUESTS = (
+    r"复议|诉讼|许可|审批|信访|投诉|举报|咨询|来电|热线|提案|议案|建议|办件|留言|申诉|诉求"
+)
+NOT_PROCESSING = r"许可|审批|信访|热线|来电|提案|议案|建议|留言|诉求|办件|复议|诉讼|投诉|举报"
+APPEAL_RESULTS = r"维持|纠正|变更|撤销|撤消|驳回|败诉|胜诉|终止|审结|确认违法|结果|咨询"
+TOTAL_MARK = r"共|各类|各项|累计|合计|总|全部"
+"""Words of a total; a clause that names a channel counts as the total only with one."""
+YEAR_MARK = r"全年|本年|年度|年内|新增"
+"""Words of the year's count, which a channel's count may carry too."""
+GAP8 = r"[^,;。:]{0,8}?"
+ISSUING = r"制发|制定|出台|印发|发布|新制作|新制定|制作发布|制作|新发布"
+NORMATIVE = r"(?:行政)?规范性文件"
+RULES_DOC = r"规章(?!制度)"
+
+INFO_WORDS = r"(?:各类|各项|各种|相关|政府|政务|工作|类|的)*(?:信息)?"
+PROACTIVE_TOTAL_LEFT = rf"(?:主动公开|公开发布|发布|公开|公布){INFO_WORDS}"
+PROACTIVE_NAMED = rf"主动公开{INFO_WORDS}"
+NOT_THE_YEAR_S = r"到年底|年底累计|历年|至今|(?:截至|截止)[^,;。:]{0,10}累计"
+"""A cumulative count (本区到年底累计主动公开…), not the year's."""
+NOT_A_TOTAL = rf"申请|重点领域|专题|解读|回应|留言|咨询|{NOT_THE_YEAR_S}"
+PART_OF = r"其中|分别"
+
+CHANNEL_WORDS = (
+    r"门户网站|政府网站|门户网|政府网|政务网|网站|网页|微信|公众号|微博|新媒体|客户端|APP|抖音|头条号|"
+    r"视频号|报刊|报纸|广播|电视|媒体|刊物|手册|宣传单|宣传册|宣传资料|公示栏|公开栏|公告栏|宣传栏|"
+    r"宣传窗|橱窗|电子屏|显示屏|LED屏|发布会|公报|查阅点|查阅中心|档案馆|图书馆|"
+    r"其他方式|其他形式|其他渠道|其他途径"
+)
+"""Words that name an outlet of proactive disclosure (网站, 微信, 公示栏 …)."""
+
+PROACTIVE = ("proactive",)
+PROACTIVE_DOCS = ("proactive", "overview")
+REQUESTS = ("requests",)
+APPEALS = ("appeals", "requests")
+FEES = ("fees", "requests", "other")
+CAPACITY = ("capacity", "overview", "meetings_training")
+MEETINGS = ("meetings_training", "capacity", "overview")
+
+
+def _doc_rules(prefix: str, noun: str, other: str) -> tuple[Rule, ...]:
+    """Issued / repealed / in force of one kind of document (规范性文件 or 规章).
+
+    A bare "废止3件" counts for the kind the sentence last named before it.
+    """
+    units = "件|个|份|部|项|篇"
+    last_named = rf"{noun}(?!.*{other})"
+    return (
+        Rule(
+            f"{prefix}.issued",
+            PROACTIVE_DOCS,
+            (
+                cue(rf"(?:{ISSUING}){GAP8}{noun}", units),
+                cue(r"(?:制发|制定|出台|印发|新制作|新制定)", units, sentence_need=last_named),
+            ),
+        ),
+        Rule(
+            f"{prefix}.repealed",
+            PROACTIVE_DOCS,
+            (
+                cue(rf"(?:废止|废除|宣布失效){GAP8}{noun}", units),
+                cue(r"(?:废止|废除|宣布失效)", units, sentence_need=last_named),
+            ),
+            zero=re.compile(rf"(?:无|没有|未)(?:废止|废除)(?:的)?(?:文件|{noun})?"),
+            zero_need=re.compile(noun),
+        ),
+        Rule(
+            f"{prefix}.in_force",
+            PROACTIVE_DOCS,
+            (
+                cue(rf"现行有效(?:的)?{GAP8}{noun}", units),
+                cue(r"现行有效", units, sentence_need=last_named),
+            ),
+        ),
+    )
+
+
+def _outcome(name: str, left: str) -> Rule:
+    return Rule(
+        f"requests.outcomes.{name}",
+        REQUESTS,
+        (
+            cue(
+                f"(?:{left})(?:的)?(?:申请|政府信息|信息)?",
+                CASE_UNITS,
+                veto=NOT_PROCESSING,
+                sentence_veto=NOT_PROCESSING,
+            ),
+        ),
+        zero=re.compile(rf"(?:无|没有|未有)[^,;。:\n]{{0,4}}?(?:{left})"),
+    )
+
+
+def _applicant(name: str, left: str) -> Rule:
+    return Rule(
+        f"requests.by_applicant.{name}",
+        REQUESTS,
+        (cue(f"(?:{left})(?:提出|提交)?(?:的)?(?:申请)?", CASE_UNITS, veto=NOT_REQUESTS),),
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "proactive.total",
+        PROACTIVE,
+        (
+            cue(PROACTIVE_TOTAL_LEFT, ITEM_UNITS, need=TOTAL_MARK, veto=f"{NOT_A_TOTAL}|{PART_OF}"),
+            cue(PROACTIVE_NAMED, ITEM_UNITS, need=YEAR_MARK, veto=f"{NOT_A_TOTAL}|{PART_OF}"),
+            cue(
+                PROACTIVE_TOTAL_LEFT,
+                ITEM_UNITS,
+                need=YEAR_MARK,
+                veto=f"{NOT_A_TOTAL}|{PART_OF}|{CHANNEL_WORDS}",
+            ),
+            # 制作政府信息3021条，其中主动公开信息1027条: the proactive part is the figure
+            cue(PROACTIVE_NAMED, ITEM_UNITS, veto=f"{NOT_A_TOTAL}|{CHANNEL_WORDS}"),
+            cue(PROACTIVE_TOTAL_LEFT, ITEM_UNITS, veto=f"{NOT_A_TOTAL}|{PART_OF}|{CHANNEL_WORDS}"),
+        ),
+    ),
+    *_doc_rules("proactive.normative_docs", NORMATIVE, RULES_DOC),
+    *_doc_rules("proactive.rules", RULES_DOC, NORMATIVE),
+    Rule(
+        "requests.new",
+        REQUESTS,
+        (
+            cue(
+                r"(?:新收到?|收到|受理|接到|接收|收悉|共收)[^,;。:]{0,16}?申请(?:公开)?"
+                r"(?:政府信息|政务信息|信息)?",
+                CASE_UNITS,
+                veto=NOT_REQUESTS,
+            ),
+            cue(
+                r"(?:政府信息公开|信息公开|政务公开|依申请公开)(?:的)?申请",
+                CASE_UNITS,
+                veto=NOT_REQUESTS + r"|结转|办结|答复",
+            ),
+            cue(
+                r"依申请公开(?:的)?(?:申请|政府信息|信息)?(?:数量|件数)",
+                CASE_UNITS,
+                veto=NOT_REQUESTS + r"|结转|办结|答复|办理|处理",
+            ),
+        ),
+        zero=re.compile(
+            rf"{NEG}(?:收到|受理|接到|发生|有)[^,;。:\n]{{0,20}}?申请|无(?:依申请|申请)"
+        ),
+        zero_veto=re.compile(NOT_REQUESTS + r"|结转"),
+    ),
+    Rule(
+        "requests.carried_over",
+        REQUESTS,
+        (cue(r"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?", CASE_UNITS),),
+        zero=re.compile(r"(?:无|没有)上(?:一)?年(?:度)?结转"),
+    ),
+    Rule(
+        "requests.carried_forward",
+        REQUESTS,
+        (
+            cue(
+                r"(?:结转|转入|结转至|结转到)下(?:一)?年(?:度)?(?:继续)?(?:办理)?(?:的)?(?:申请)?",
+                CASE_UNITS,
+            ),
+        ),
+        zero=re.compile(r"(?:无|没有)[^,;。:\n]{0,4}?(?:结转|转入)下(?:一)?年"),
+    ),
+    Rule(
+        "requests.processed_total",
+        REQUESTS,
+        (
+            cue(
+                r"(?:已办结|办结|已答复|答复|办理完毕|已处理|处理完毕|全部办结)"
+                r"(?:[^,;。:]{0,6}?申请)?",
+                CASE_UNITS,
+                veto=NOT_PROCESSING,
+                sentence_veto=NOT_PROCESSING,
+            ),
+        ),
+    ),
+    _outcome("granted", r"(?<![部分不])予以公开|(?<!不)同意公开|全部公开|准予公开"),
+    _outcome("partially_granted", r"部分(?:予以)?公开|同意部分公开"),
+    _outcome("denied", r"不予(?:以)?公开|不同意公开"),
+    _outcome(
+        "unable_to_provide",
+        r"无法提供|信息不存在|非本(?:机关|单位|部门)(?:所)?掌握|不掌握|"
+        r"不属于本(?:机关|单位|部门)?(?:公开)?(?:范围|职责|掌握)",
+    ),
+    _outcome("not_processed", r"不予(?:以)?处理"),
+    _outcome("other", r"其他处理"),
+    _applicant("natural_person", r"自然人|公民"),
+    _applicant("commercial", r"商业企业"),
+    _applicant("research", r"科研机构"),
+    _applicant("public_interest", r"社会公益组织"),
+    _applicant("legal_service", r"法律服务机构"),
+    Rule(
+        "appeals.reconsideration.total",
+        APPEALS,
+        (cue(r"(?:行政复议|复议)(?:申请|案件|案)?", APPEAL_UNITS, veto=APPEAL_RESULTS),),
+        zero=re.compile(rf"{NEG}[^,;。:\n]{{0,30}}?复议|复议{ALL_NONE}"),
+        zero_veto=re.compile(APPEAL_RESULTS + r"|尚未|未经"),
+    ),
+    Rule(
+        "appeals.reconsideration.corrected",
+        APPEALS,
+        (),
+        zero=re.compile(rf"{NEG}[^,;。:\n]{{0,8}}?复议(?:决定)?(?:变更|撤销|撤消|纠正)"),
+    ),
+    Rule(
+        "appeals.litigation_total",
+        APPEALS,
+        (cue(r"(?:行政诉讼|诉讼|起诉)(?:案件|案)?", APPEAL_UNITS, veto=APPEAL_RESULTS),),
+        zero=re.compile(rf"{NEG}[^,;。:\n]{{0,30}}?(?:诉讼|起诉)|诉讼{ALL_NONE}"),
+        zero_veto=re.compile(APPEAL_RESULTS + r"|尚未|未经"),
+    ),
+    Rule(
+        "fees.collected_yuan",
+        FEES,
+        (
+            cue(
+                r"(?:收取|收|缴纳)[^,;。:]{0,14}?(?:费|费用|处理费)",
+                YUAN,
+                veto=r"经费|支出|资金|预算|税|行政事业性|罚没|罚款",
+            ),
+            cue(r"(?:信息处理费|收费金额|收费总额|收费)", YUAN, veto=r"行政事业性|经费"),
+        ),
+        zero=re.compile(
+            r"(?:未|没有|无|均未|从未|并未)(?:向[^,;。:\n]{0,10}?)?(?:收取|收)(?:过|任何)?"
+            r"[^,;。:\n]{0,24}?费|无(?:任何)?收费|(?:收费|处理费|费用)[^,;。:\n]{0,6}?(?:为|是)(?:零|0)(?![\d.])"
+        ),
+        zero_veto=re.compile(r"经费|行政事业性"),
+    ),
+    Rule(
+        "capacity.staff",
+        CAPACITY,
+        (
+            cue(
+                r"(?<!职)(?:工作人员|人员)|专兼职(?:工作)?人员",
+                PEOPLE_UNITS,
+                veto=r"培训|参训|会议|参会|出席|参加|学习|窗口|接待|服务|群众|代表|委员",
+            ),
+            cue(
+                STAFFING,
+                PEOPLE_UNITS,
+                right=r"^[^,;。:]{0,4}?(?:专兼职)?(?:工作人员|人员)",
+            ),
+        ),
+    ),
+    Rule(
+        "capacity.staff_full_time",
+        CAPACITY,
+        (
+            cue(r"(?<!兼)专职(?:工作)?(?:人员)?", PEOPLE_UNITS),
+            cue(
+                STAFFING,
+                PEOPLE_UNITS,
+                right=r"^专职",
+            ),
+        ),
+    ),
+    Rule(
+        "capacity.staff_part_time",
+        CAPACITY,
+        (
+            cue(r"(?<!专)兼职(?:工作)?(?:人员|信息员|联络员)?", PEOPLE_UNITS),
+            cue(
+                STAFFING,
+                PEOPLE_UNITS,
+                right=r"^兼职",
+            ),
+        ),
+    ),
+    Rule(
+        "capacity.budget_yuan",
+        CAPACITY,
+        (
+            cue(
+                r"(?:经费|经费支出|支出)(?:[^,;。:]{0,4}?)",
+                YUAN,
+                veto=r"收取|收费|处理费|税|项目|行政事业性",
+            ),
+        ),
+    ),
+    Rule(
+        "capacity.meetings",
+        MEETINGS,
+        (
+            cue(
+                r"(?:召开|举行|举办)[^,;。:]{0,16}?(?:会议|工作会|专题会|推进会|座谈会|例会|调度会|"
+                r"部署会|联席会)",
+                EVENT_UNITS,
+                veto=r"培训|新闻发布|发布会|常务会|党组",
+            ),
+            cue(
+                r"(?:召开|举行)(?:了)?",
+                EVENT_UNITS,
+                right=r"^[^,;。:]{0,16}?(?:会议|工作会|"
+                r"专题会|推进会|座谈会|例会|调度会|部署会)",
+                veto=r"培训|发布会",
+            ),
+        ),
+    ),
+    Rule(
+        "capacity.trainings",
+        MEETINGS,
+        (
+            cue(
+                r"(?:举办|组织|开展|举行|召开)[^,;。:]{0,16}?(?:培训班|培训会|培训|讲座)(?:班)?",
+                EVENT_UNITS,
+                veto=r"参加|参训|接受",
+            ),
+            cue(
+                r"(?:举办|组织|开展|举行|组织开展)(?:了)?",
+                EVENT_UNITS,
+                right=r"^[^,;。:]{0,12}?(?:培训|讲座)",
+                veto=r"参加|参训|接受",
+            ),
+        ),
+    ),
+    Rule(
+        "capacity.trainees",
+        MEETINGS,
+        (
+            cue(r"(?:培训|参训|受训)[^,;。:]{0,20}?(?:人员|人数|干部|人)?", TRAINEE_UNITS),
+            cue(r"(?:参加|参与)(?:人员|人数)", TRAINEE_UNITS, sentence_need=r"培训|讲座"),
+        ),
+    ),
+)
+"""Every narrative figure the rules engine looks for, in contract order."""

@@ -1,0 +1,382 @@
+"""Split a normalized report into its numbered sections and recognise its template.
+
+Top-level headings are ``一、…`` (also ``一 、``, ``一.``, ``第一部分``), sub-level
+headings ``(一)…`` at the start of a line. Each section gets the topics its
+heading names (``proactive``, ``requests``, ``appeals``, ``fees``, ``capacity``,
+``meetings_training``, ``problems``, ``improvements``, ``overview``, ``responses``,
+``other``) from a keyword table, so that an engine reads each figure in the
+section that speaks of it. The template is told from the wording of the
+official table templates (〔2019〕60号, 〔2021〕30号); a text that is no
+disclosure report at all is ``unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extract.normalize import NormalizedText
+from schemas import Template
+
+TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (topic, re.compile(words))
+    for topic, words in (
+        ("overview", r"概述|概况|总体情况|基本情况|总体概况"),
+        ("proactive", r"主动公开"),
+        ("requests", r"依申请|收到和处理|申请公开|公开申请|申请情况"),
+        ("appeals", r"复议|诉讼|申诉"),
+        ("fees", r"收费|收取|费用|处理费|减免"),
+        ("capacity", r"机构建设|机构和人员|人员|经费|支出|队伍建设"),
+        ("meetings_training", r"会议|培训"),
+        ("problems", r"问题|不足|差距"),
+        ("improvements", r"改进|整改|措施|下一步|工作计划|工作打算|今后|努力方向|举措|工作思路"),
+        ("responses", r"回应|解读"),
+        ("tables", r"附表|统计表|数据统计"),
+    )
+)
+"""Topic keywords, matched against a heading; a heading may name several topics."""
+
+TOP_RE = re.compile(
+    r"第(?P<part>[一二三四五六七八九十]+)部分[^\S\n]*[、:.．]?[^\S\n]*(?=\S)"
+    r"|(?P<num>[一二三四五六七八九十]+)[^\S\n]*[、.．][^\S\n]*(?=\S)"
+)
+SUB_RE = re.compile(r"^[^\S\n]*\((?P<num>[一二三四五六七八九十]+)\)[^\S\n]*(?=\S)", re.MULTILINE)
+ARABIC_RE = re.compile(
+    r"^[^\S\n]*(?P<num>\d{1,2})[^\S\n]*[、.．](?!\d)[^\S\n]*(?=\S)", re.MULTILINE
+)
+"""Heading numbers; where they may stand (line start, after a sentence) is checked apart."""
+_AFTER_SENTENCE = "。;!?"
+_HEADING_END = re.compile(r"[。:;,!?|]|[^\S\n]+(?=\S)|\n")
+_ROW_TAIL = re.compile(r"(?:(?:[^\S\n]+\d+(?:\.\d+)?){2,}|\d{5,})[^\S\n]*$")
+_TABLE_ROW_LABELS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|办理结果")
+
+ANNOUNCE_RE = re.compile(
+    r"(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?(?:由|包括|包含|分为|共分为|分)"
+    r"(?P<items>[^。]{4,300}?)(?:(?:等|共)?[一二三四五六七八九十\d]+个?部分|(?=。))"
+)
+_ITEM_NUMBER = re.compile(
+    r"(?:^|(?<=[;,:]))\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*"
+)
+_ANNOUNCE_SPLIT = re.compile(r"[、,;]|(?:和|及|以及)(?=附表|附件)")
+_ITEM_FINAL = re.compile(
+    r"(?:情况|概述|概况|措施|附表|附件|事项|问题|举措|计划|打算|建议|说明|统计表)$"
+)
+
+# Wording of the official templates: table labels first, then the notice each cites.
+TEMPLATE_MARKERS: tuple[tuple[Template, re.Pattern[str]], ...] = (
+    ("2021", re.compile(r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知要求缴纳费用")),
+    ("2019", re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量")),
+    ("2021", re.compile(r"〔2021〕30号|\[2021\]30号")),
+    ("2019", re.compile(r"〔2019〕60号|\[2019\]60号")),
+)
+SHARED_MARKERS = re.compile(
+    r"勾稽关系|区分处理的,只计这一情形|收到和处理政府信息公开申请情况|"
+    r"政府信息公开行政复议、行政诉讼情况|其他需要报告的事项"
+)
+"""Wording of both the 2019 and the 2021 template: the year tells them apart."""
+GENRE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^\n]{0,16}(?:年度报告|年报|工作报告)")
+ANNUAL_REPORT_RE = re.compile(r"年度报告|年报")
+HEAD_CHARS = 1500
+HEAD_LINES = 8
+MAX_TITLE_LINE = 80
+_YEAR_RE = re.compile(r"(20\d\d|19\d\d) ?年")
+_NOT_BEFORE_YEAR = frozenset("0123456789〔[(")
+_BOOK_TITLE = re.compile(r"《[^》\n]{0,80}》")
+
+
+_DIGITS = "一二三四五六七八九"
+ORDINALS: dict[str, int] = {
+    **{d: i + 1 for i, d in enumerate(_DIGITS)},
+    "十": 10,
+    **{"十" + d: 11 + i for i, d in enumerate(_DIGITS)},
+    **{t + "十" + (d or ""): (ti + 2) * 10 + di for ti, t in enumerate(_DIGITS[1:])
+       for di, d in enumerate(("", *_DIGITS))},
+}  # fmt: skip
+"""一 … 九十九: the numbers of headings and list items."""
+
+
+def ordinal(token: str) -> int | None:
+    """A heading or item number (``三``, ``十二``, ``7``) as an int; None if it is none."""
+    return int(token) if token.isdigit() else ORDINALS.get(token)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered section: its heading, topics and span ``[start, end)`` in the text.
+
+    ``topics`` are those its heading names, else (for a sub-section) its parent's;
+    ``parent`` is the index of the parent section in :attr:`Segments.sections`.
+    """
+
+    heading: str
+    topics: tuple[str, ...]
+    level: int
+    number: int
+    start: int
+    end: int
+    body_start: int
+    parent: int | None = None
+
+    @property
+    def topic(self) -> str:
+        """The first topic the heading names, or ``other``."""
+        return self.topics[0] if self.topics else "other"
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Sections of one report, its template and the sections it announces and has.
+
+    ``sections`` lists top-level sections each followed by its sub-sections;
+    ``announced`` the parts the introduction names, ``found`` the top-level
+    headings; ``preamble_end`` where the first heading starts; ``body_year`` the
+    year the text names most often; ``by_topic`` the sections per topic, best first.
+    """
+
+    template: Template
+    sections: tuple[Section, ...]
+    announced: tuple[str, ...] = ()
+    found: tuple[str, ...] = ()
+    preamble_end: int = 0
+    text_length: int = 0
+    body_year: int | None = None
+    by_topic: dict[str, tuple[Section, ...]] = field(default_factory=dict, compare=False)
+
+    def section(self, topic: str) -> Section | None:
+        """The first section about ``topic`` (top level first), or None."""
+        found = self.topic_sections(topic)
+        return found[0] if found else None
+
+    def topic_sections(self, topic: str) -> tuple[Section, ...]:
+        """Sections about ``topic``: top-level ones first, then sub-sections of other parents."""
+        return self.by_topic.get(topic, ())
+
+    def spans(self, topic: str) -> list[tuple[int, int]]:
+        """Spans of the sections about ``topic``, in the order of :meth:`topic_sections`."""
+        return [(s.start, s.end) for s in self.topic_sections(topic)]
+
+    @property
+    def is_report(self) -> bool:
+        """False for a text that is no disclosure report (template ``unknown``)."""
+        return self.template != "unknown"
+
+
+def classify_heading(heading: str) -> tuple[str, ...]:
+    """The topics a heading names, in table order (``依申请`` wins over a bare 申请)."""
+    topics = [topic for topic, pattern in TOPICS if pattern.search(heading)]
+    if "appeals" in topics and "requests" in topics and "依申请" not in heading:
+        topics.remove("requests")
+    if "problems" in topics and "improvements" in topics:
+        topics.remove("improvements")
+    if "fees" in topics and "capacity" in topics and re.search(r"收费|处理费", heading) is None:
+        topics.remove("fees")
+    return tuple(topics)
+
+
+def _heading_text(text: str, at: int) -> str:
+    """The heading that starts at ``at``: up to punctuation, a space or the line end."""
+    m = _HEADING_END.search(text, at, min(len(text), at + 60))
+    end = m.start() if m else min(len(text), at + 40, _line_end(text, at))
+    return text[at:end].strip()
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _is_table_line(text: str, start: int) -> bool:
+    """A table row: cells in ``|``, a run of spaced numbers, or flattened digits at the end."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start : _line_end(text, start)]
+    return "|" in line or bool(_ROW_TAIL.search(line))
+
+
+@dataclass
+class _Candidate:
+    number: int
+    start: int
+    body_start: int
+    heading: str
+    topics: tuple[str, ...]
+    inline: bool
+
+
+def _candidates(text: str, pattern: re.Pattern[str], inline_ok: bool) -> list[_Candidate]:
+    """Headings numbered by ``pattern`` at a line start (or after a sentence, if ``inline_ok``)."""
+    out = []
+    for m in pattern.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()].strip()
+        inline = bool(before)
+        if inline and not (inline_ok and before[-1] in _AFTER_SENTENCE):
+            continue
+        number = ordinal(m.groupdict().get("part") or m.group("num"))
+        if number is None or number < 1 or _is_table_line(text, m.start()):
+            continue
+        heading = _heading_text(text, m.end())
+        if not heading or _TABLE_ROW_LABELS.match(heading):
+            continue
+        body = m.end() + len(heading)
+        out.append(_Candidate(number, m.start(), body, heading, classify_heading(heading), inline))
+    return out
+
+
+def _in_sequence(cands: list[_Candidate], *, allow_inline: bool) -> list[_Candidate]:
+    """Keep headings numbered 1, 2, 3 … in order; after the first, a gap of one is allowed
+    for a heading that names a topic."""
+    kept: list[_Candidate] = []
+    for cand in cands:
+        if cand.inline and (not allow_inline or not cand.topics):
+            continue
+        expected = kept[-1].number + 1 if kept else 1
+        skipped_one = bool(kept) and cand.number == expected + 1 and bool(cand.topics)
+        if cand.number == expected or skipped_one:
+            kept.append(cand)
+    return kept
+
+
+def _sub_sections(parent: Section, index: int, subs: list[_Candidate]) -> list[Section]:
+    inside = [c for c in subs if parent.body_start <= c.start < parent.end]
+    kept = _in_sequence(inside, allow_inline=False)
+    out = []
+    for i, cand in enumerate(kept):
+        end = kept[i + 1].start if i + 1 < len(kept) else parent.end
+        topics = cand.topics or parent.topics
+        out.append(
+            Section(cand.heading, topics, 2, cand.number, cand.start, end, cand.body_start, index)
+        )
+    return out
+
+
+def _arabic_run(parent: Section, arabic: list[_Candidate]) -> list[_Candidate]:
+    """``1.主动公开情况`` headings of a section, if two or more name a topic."""
+    kept = _in_sequence(
+        [c for c in arabic if parent.body_start <= c.start < parent.end], allow_inline=False
+    )
+    if {"problems", "improvements"} & set(parent.topics):
+        return []  # numbered items of a list, not sections
+    return kept if sum(1 for c in kept if c.topics) >= 2 else []
+
+
+def _build_sections(text: str) -> list[Section]:
+    """Top-level sections (``一、``; else ``(一)`` or ``1.``) with their sub-sections."""
+    top = _in_sequence(_candidates(text, TOP_RE, inline_ok=True), allow_inline=True)
+    subs = _candidates(text, SUB_RE, inline_ok=False)
+    arabic = _candidates(text, ARABIC_RE, inline_ok=False)
+    if len(top) < 2:
+        promoted = _in_sequence(subs, allow_inline=False)
+        numbered = _in_sequence(arabic, allow_inline=False)
+        if len(promoted) >= 2:
+            top, subs = promoted, []
+        elif sum(1 for c in numbered if c.topics) >= 2:
+            top, arabic = numbered, []
+    out: list[Section] = []
+    for i, cand in enumerate(top):
+        end = top[i + 1].start if i + 1 < len(top) else len(text)
+        section = Section(
+            cand.heading, cand.topics, 1, cand.number, cand.start, end, cand.body_start
+        )
+        out.append(section)
+        children = _sub_sections(section, len(out) - 1, subs)
+        if not children:
+            children = _sub_sections(section, len(out) - 1, _arabic_run(section, arabic))
+        out.extend(children)
+    return out
+
+
+def _index_by_topic(sections: list[Section]) -> dict[str, tuple[Section, ...]]:
+    index: dict[str, list[Section]] = {}
+    for level in (1, 2):
+        for section in sections:
+            if section.level != level:
+                continue
+            parent = sections[section.parent] if section.parent is not None else None
+            for topic in section.topics or ("other",):
+                if parent is not None and topic in parent.topics:
+                    continue  # already covered by the parent's span
+                index.setdefault(topic, []).append(section)
+    return {topic: tuple(found) for topic, found in index.items()}
+
+
+def announced_sections(text: str, limit: int) -> tuple[str, ...]:
+    """The parts the introduction says the report has (``全文由概述、…等五部分组成``)."""
+    for m in ANNOUNCE_RE.finditer(text, 0, limit):
+        items = _announced_items(m.group("items").replace("\n", ""))
+        if len(items) >= 3 and sum(1 for item in items if classify_heading(item)) >= 2:
+            return items
+    return ()
+
+
+def _announced_items(listing: str) -> tuple[str, ...]:
+    listing = _ITEM_NUMBER.sub("", listing)
+    pieces = [p.strip(" :,") for p in _ANNOUNCE_SPLIT.split(listing) if p.strip(" :,")]
+    items: list[str] = []
+    for piece in pieces:
+        if items and not _ITEM_FINAL.search(items[-1]):
+            prev_topics = classify_heading(items[-1])
+            if not prev_topics or set(prev_topics) & set(classify_heading(piece)):
+                items[-1] = f"{items[-1]}、{piece}"
+                continue
+        items.append(piece)
+    return tuple(items)
+
+
+def dominant_year(text: str) -> int | None:
+    """The year written most often as ``YYYY年``; book titles (《…2018年…方案》) and
+    document numbers (〔2016〕) left out, ties going to the earliest."""
+    counts: Counter[int] = Counter()
+    for m in _YEAR_RE.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] not in _NOT_BEFORE_YEAR:
+            counts[int(m.group(1))] += 1
+    for m in _BOOK_TITLE.finditer(text):
+        for y in _YEAR_RE.finditer(m.group(0)):
+            counts[int(y.group(1))] -= 1
+    if not counts or max(counts.values()) <= 0:
+        return None
+    best = max(counts.values())
+    return next(year for year, n in counts.items() if n == best)
+
+
+def detect_template(text: str, sections: list[Section], year: int | None) -> Template:
+    """2021, 2019, pre2019 or unknown, from template wording, the year, headings, genre words."""
+    for template, pattern in TEMPLATE_MARKERS:
+        if pattern.search(text):
+            return template
+    if SHARED_MARKERS.search(text) and year is not None and year >= 2019:
+        return "2021" if year >= 2021 else "2019"
+    topics = {t for s in sections for t in s.topics}
+    core = topics & {"proactive", "requests", "appeals", "fees", "capacity", "problems"}
+    head_end = sections[0].start if sections else len(text)
+    if len(core) >= 2 or _titled_as_report(text, head_end):
+        return "pre2019"
+    if core and ANNUAL_REPORT_RE.search(text, 0, min(head_end, HEAD_CHARS)):
+        return "pre2019"
+    return "unknown"
+
+
+def _titled_as_report(text: str, head_end: int) -> bool:
+    """A head line (title, page header) names a disclosure report."""
+    lines = text[: min(head_end, HEAD_CHARS)].split("\n")[:HEAD_LINES]
+    return any(len(line) <= MAX_TITLE_LINE and GENRE_RE.search(line) for line in lines)
+
+
+def segment(nt: NormalizedText) -> Segments:
+    """Sections, topics, template and announced/found section lists of one report."""
+    text = nt.text
+    sections = _build_sections(text)
+    preamble_end = sections[0].start if sections else len(text)
+    year = dominant_year(text)
+    template = detect_template(text, sections, year)
+    limit = max(preamble_end, min(len(text), HEAD_CHARS))
+    return Segments(
+        template=template,
+        sections=tuple(sections),
+        announced=announced_sections(text, limit),
+        found=tuple(s.heading for s in sections if s.level == 1),
+        preamble_end=preamble_end,
+        text_length=len(text),
+        body_year=year,
+        by_topic=_index_by_topic(sections),
+    )

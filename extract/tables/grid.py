@@ -1,0 +1,149 @@
+"""The cells of one table, read or recovered from its sum identities, as Quantities.
+
+A cell missing from an otherwise read table is recovered from a sum identity
+only when it is the identity's one unknown, the result is not negative, and every
+other identity that it completes gives the same value. Recovered cells are
+``derived`` and name their identity; their evidence is the text of the rows the
+identity reads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from extract.tables.scan import evidence
+from schemas import Quantity
+
+Key = tuple[str, str]
+"""(row, column) of a cell."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``sum(left) == sum(right)``, named as it is written in a derivation."""
+
+    left: tuple[Key, ...]
+    right: tuple[Key, ...]
+    name: str
+
+    keys: tuple[Key, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", (*self.left, *self.right))
+
+
+class Known(NamedTuple):
+    """A cell's value with its evidence; ``derivation`` names the identity of a derived one."""
+
+    value: int | float
+    evidence: str
+    derivation: str | None = None
+    unit: str | None = None
+
+
+def clean(value: float) -> int | float:
+    """A sum as a number: integral sums as int, others rounded off float noise."""
+    rounded = round(float(value), 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+class Grid:
+    """Known cells by (row, column); ``spans`` locate each row in the text for evidence."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[Key, Known] = {}
+        self.spans: dict[str, tuple[int, int]] = {}
+        self._quotes: dict[str, str | None] = {}
+        self._spanned: dict[tuple[str, ...], str | None] = {}
+
+    def read(
+        self,
+        key: Key,
+        value: int | float | None,
+        unit: str | None = None,
+        derivation: str | None = None,
+    ) -> bool:
+        """Record a stated cell; False if it is blank, negative or its row has no evidence.
+
+        ``derivation`` names how a cell cut out of a digit run was placed.
+        """
+        if value is None or value < 0:
+            return False
+        quote = self._row_evidence(key[0])
+        if quote is None:
+            return False
+        self.known[key] = Known(value, quote, derivation, unit)
+        return True
+
+    def _row_evidence(self, row: str) -> str | None:
+        if row not in self._quotes:
+            span = self.spans.get(row)
+            self._quotes[row] = evidence(self.text, *span) if span else None
+        return self._quotes[row]
+
+    def derive(self, identities: Sequence[Identity], may_fill: Callable[[Key], bool]) -> None:
+        """Fill every cell that some identity determines and none contradicts."""
+        containing: dict[Key, list[Identity]] = defaultdict(list)
+        for identity in identities:
+            for key in identity.keys:
+                containing[key].append(identity)
+        known = self.known
+        open_ = [i for i in identities if any(k not in known for k in i.keys)]
+        refused: set[Key] = set()
+        progress = True
+        while progress and open_:
+            progress = False
+            for identity in open_:
+                unknown = [k for k in identity.keys if k not in known]
+                if len(unknown) != 1 or unknown[0] in refused or not may_fill(unknown[0]):
+                    continue
+                key = unknown[0]
+                value = self._solve(identity, key)
+                quote = self._evidence(identity, key)
+                if value is None or quote is None:
+                    continue
+                others = (
+                    self._solve(other, key)
+                    for other in containing[key]
+                    if other is not identity and all(k in known for k in other.keys if k != key)
+                )
+                if any(v is None or not math.isclose(v, value, abs_tol=1e-6) for v in others):
+                    refused.add(key)
+                    continue
+                known[key] = Known(value, quote, identity.name)
+                progress = True
+            open_ = [i for i in open_ if any(k not in known for k in i.keys)]
+
+    def _solve(self, identity: Identity, key: Key) -> int | float | None:
+        left = math.fsum(self.known[k].value for k in identity.left if k != key)
+        right = math.fsum(self.known[k].value for k in identity.right if k != key)
+        value = right - left if key in identity.left else left - right
+        return clean(value) if value > -1e-6 else None
+
+    def _evidence(self, identity: Identity, key: Key) -> str | None:
+        rows = tuple(dict.fromkeys(k[0] for k in identity.keys))
+        if rows not in self._spanned:
+            spans = [self.spans[row] for row in rows if row in self.spans]
+            self._spanned[rows] = (
+                evidence(self.text, min(s for s, _ in spans), max(e for _, e in spans))
+                if spans
+                else None
+            )
+        return self._spanned[rows] or self._row_evidence(key[0])
+
+    def quantity(self, key: Key) -> Quantity | None:
+        known = self.known.get(key)
+        if known is None:
+            return None
+        return Quantity(
+            value=known.value,
+            unit=known.unit,
+            evidence=known.evidence,
+            derived=known.derivation is not None,
+            derivation=known.derivation,
+        )

@@ -1,0 +1,425 @@
+"""Reading one table's section into rows: labels found by pattern, cells by position.
+
+Whatever the layout — ``|``-separated rows, PDF text with labels broken over
+lines and numbers one per line, a whole table on one line — a section becomes a
+list of :class:`Unit`: a row label the table knows (or none, where the label was
+lost) and the cells that follow it. Narrative sentences, page numbers and
+explanatory parentheses inside the section are left out.
+
+Row labels are found by :class:`Label` patterns; of all their matches, the
+longest chain in table order is kept (so a label word in a header or a stray
+match elsewhere does not steal a row).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+NUMBERING_RE = re.compile(
+    r"(?:\(\s*[一二三四五六七八九十]{1,2}\s*\)|[一二三四五六七八九十]{1,2}\s*[、.]|[1-9]\s*[.、])\s*$"
+)
+"""A row number right before a label: (三), 三、, 1. or 1、 (searched in the few characters before)."""
+NUMBERING_REACH = 12
+
+HEADING_RE = re.compile(r"[ \t]*[一二三四五六七八九十]{1,2}[、.]")
+"""A top-level heading (三、…) at the start of a line."""
+SAME_LABEL_RE = re.compile(r"[\u4e00-\u9fff“”\"'、 ]*")
+SAME_LABEL_GAP = 12
+"""Two words of one label are at most this far apart, with only words between them."""
+PAGE_NUMBER_RE = re.compile(
+    r"[ \t]*(?:[-—–－~]+[ \t]*\d{1,3}[ \t]*[-—–－~]+|第[ \t]*\d{1,3}[ \t]*页"
+    r"(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*"
+)
+LABEL_NOTE_RE = re.compile(r"\(\s*(?:区\s*分\s*处\s*理|本\s*[列栏]\s*数\s*据)[^()]{0,80}\)")
+"""Explanatory notes of the request table, possibly broken over lines."""
+SHORT_PAREN_RE = re.compile(r"\([^()\n]{0,30}\)")
+PROSE_RE = re.compile(r"[。;!?]|(?<!\d)[,:]|[,:](?!\d)")
+"""Sentence punctuation: a chunk holding it is narrative, not a table row."""
+PIPE_CHUNK_RE = re.compile(r"[^|]+")
+SENTENCE_CHUNK_RE = re.compile(r"[^。]*。|[^。]+")
+UNITS = (
+    "年|月|日|号|时|个|件|条|项|人|次|元|万|亿|千|篇|家|份|批|起|宗|例|名|场|期|届|岁|天|页"
+    "|微克|平方|公里|米|吨|户|倍|%"
+)
+NUMBER_RE = re.compile(
+    r"(?P<dash>(?<!\S)(?:—{1,2}|－|-{1,2}|/)(?!\S))"
+    r"|(?<![\d.,/\-+A-Za-z第])[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+    rf"(?![\d.,%‰/\-A-Za-z)、]|\s*(?:{UNITS}))"
+)
+"""A bare number in running table text (not a year, a count with a unit, a row number),
+or a dash standing for a blank cell."""
+NUMBERS_ONLY_RE = re.compile(r"[\d.,+\-\s—－/]*")
+"""A ``|`` piece holding several numbers and nothing else (a row whose inner separators were lost)."""
+CELL_RE = re.compile(r"([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元|件|条|项|个|人次|次|人)?")
+BLANK_CELLS = frozenset({"", "/", "-", "--", "—", "——", "－", "\\", "×", "空"})
+NONE_CELLS = frozenset({"无", "零"})
+"""Cells that state zero in words."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A row of a table and the pattern of its label."""
+
+    row: str
+    pattern: re.Pattern[str]
+
+
+def label(row: str, *words: str, guard: str = "") -> Label:
+    """A :class:`Label` matching any of ``words``, broken anywhere by spaces.
+
+    A word may hold ``[..]`` character classes and ``?`` after a character.
+    """
+    body = "|".join(spaced(word) for word in words)
+    return Label(row, re.compile(f"(?:{body}){guard}"))
+
+
+def spaced(word: str) -> str:
+    atoms: list[str] = []
+    i = 0
+    while i < len(word):
+        if word[i] == "[":
+            close = word.index("]", i)
+            atom, i = word[i : close + 1], close + 1
+        else:
+            atom, i = re.escape(word[i]), i + 1
+        if i < len(word) and word[i] == "?":
+            atom, i = f"(?:{atom})?", i + 1
+        atoms.append(atom)
+    return r"\s*".join(atoms)
+
+
+class Cell(NamedTuple):
+    """One cell as written: a number, a zero in words, or a blank (empty, or a dash)."""
+
+    text: str
+    start: int
+    end: int
+    value: int | float | None = None
+    unit: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class Unit:
+    """A row of the table as found: its label's row (None if lost) and its cells."""
+
+    row: str | None
+    start: int
+    end: int
+    cells: list[Cell] = field(default_factory=list)
+    piped: bool = True
+    """Cells kept their separators, so a blank is a cell; False for runs of bare numbers."""
+
+    def add(self, cell: Cell, piped: bool) -> None:
+        self.cells.append(cell)
+        if cell.end > self.end:
+            self.end = cell.end
+        if not piped:
+            self.piped = False
+
+
+class Anchor(NamedTuple):
+    """A row label found in the text: its row, its place in the table's order, its span."""
+
+    row: str
+    order: int
+    start: int
+    end: int
+
+
+def number_value(token: str) -> int | float:
+    """The value of a NUMBER_RE / CELL_RE token ("2,361", "-14", "586.42")."""
+    value = float(token.replace(",", ""))
+    return int(value) if value.is_integer() and "." not in token else value
+
+
+def _cell(piece: str, start: int, end: int) -> Cell | None:
+    """A cell from a ``|`` piece: blank, number or words for zero; None for label text."""
+    stripped = piece.strip()
+    if stripped in BLANK_CELLS:  # empty, or a dash that says "not applicable"
+        return Cell(stripped, start, end)
+    offset = start + piece.find(stripped)
+    if stripped.isdigit() and stripped.isascii():
+        return Cell(stripped, offset, offset + len(stripped), int(stripped))
+    if stripped in NONE_CELLS:
+        return Cell(stripped, offset, offset + len(stripped), 0)
+    m = CELL_RE.fullmatch(stripped)
+    if m is None:
+        return None
+    return Cell(stripped, offset, offset + len(stripped), number_value(m.group(1)), m.group(2))
+
+
+class _Section:
+    """The masks of one section: narrative chunks, page numbers and notes left out."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        region = text[start:end]
+        region = LABEL_NOTE_RE.sub(lambda m: " " * len(m.group()), region)
+        self.masked = SHORT_PAREN_RE.sub(lambda m: " " * len(m.group()), region)
+        self.lines = list(self._lines())
+        self.excluded: list[tuple[int, int]] = []
+        for line_start, line_end in self.lines:
+            self.excluded.extend(self._left_out(line_start, line_end))
+        self.excluded_starts = [s for s, _ in self.excluded]
+
+    def _lines(self) -> Iterable[tuple[int, int]]:
+        pos = self.start
+        while pos < self.end:
+            stop = self.text.find("\n", pos, self.end)
+            stop = self.end if stop < 0 else stop
+            yield pos, stop
+            pos = stop + 1
+
+    def masked_slice(self, start: int, end: int) -> str:
+        return self.masked[start - self.start : end - self.start]
+
+    def _left_out(self, line_start: int, line_end: int) -> Iterable[tuple[int, int]]:
+        line = self.masked_slice(line_start, line_end)
+        if PAGE_NUMBER_RE.fullmatch(line):
+            yield line_start, line_end
+            return
+        if not PROSE_RE.search(line):
+            return
+        chunks = PIPE_CHUNK_RE if "|" in line else SENTENCE_CHUNK_RE
+        for m in chunks.finditer(line):
+            if PROSE_RE.search(m.group()):
+                yield line_start + m.start(), line_start + m.end()
+
+    def left_out(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a narrative chunk or a page number."""
+        i = bisect_right(self.excluded_starts, end - 1) - 1
+        while i >= 0:
+            s, e = self.excluded[i]
+            if e > start:
+                return True
+            if s < start:
+                break
+            i -= 1
+        return False
+
+
+def in_narrative(text: str, pos: int) -> bool:
+    """Whether ``text[pos]`` lies in a narrative sentence rather than in a table row."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    stops = "|" if text.find("|", line_start, line_end) >= 0 else "。"
+    chunk_start = max(line_start, text.rfind(stops, line_start, pos) + 1)
+    chunk_end = text.find(stops, pos, line_end)
+    chunk_end = line_end if chunk_end < 0 else chunk_end + 1
+    chunk = SHORT_PAREN_RE.sub(" ", LABEL_NOTE_RE.sub(" ", text[chunk_start:chunk_end]))
+    return PAGE_NUMBER_RE.fullmatch(chunk) is not None or PROSE_RE.search(chunk) is not None
+
+
+def _numbered_from(section: _Section, start: int) -> int:
+    """Where the label starting at ``start`` begins, its row number included."""
+    reach = max(section.start, start - NUMBERING_REACH)
+    m = NUMBERING_RE.search(section.text, reach, start)
+    return m.start() if m else start
+
+
+def find_anchors(section: _Section, labels: Sequence[Label]) -> list[Anchor]:
+    """The row labels of the section: the longest chain of matches in table order."""
+    found: list[Anchor] = []
+    text = section.text
+    for order, lab in enumerate(labels):
+        last_end = -1
+        for m in lab.pattern.finditer(text, section.start, section.end):
+            if section.left_out(m.start(), m.end()):
+                continue
+            if 0 <= m.start() - last_end <= SAME_LABEL_GAP and SAME_LABEL_RE.fullmatch(
+                text, last_end, m.start()
+            ):  # a second word of the same label ("没有现成信息需要另行制作")
+                continue
+            found.append(Anchor(lab.row, order, _numbered_from(section, m.start()), m.end()))
+            last_end = m.end()
+    found.sort(key=lambda a: (a.start, a.order))
+    best: list[int] = []
+    back: list[int] = []
+    for i, anchor in enumerate(found):
+        score, prev = 1, -1
+        for j in range(i):
+            other = found[j]
+            if other.end <= anchor.start and other.order < anchor.order and best[j] + 1 >= score:
+                score, prev = best[j] + 1, j
+        best.append(score)
+        back.append(prev)
+    if not found:
+        return []
+    i = max(range(len(found)), key=lambda k: (best[k], -k))
+    chain = []
+    while i >= 0:
+        chain.append(found[i])
+        i = back[i]
+    return chain[::-1]
+
+
+def _numbers(section: _Section, start: int, end: int) -> list[Cell]:
+    """Bare numbers in ``[start, end)`` (no label inside), outside narrative and page numbers."""
+    masked = section.masked_slice(start, end)
+    cells = []
+    for m in NUMBER_RE.finditer(section.text, start, end):
+        s, e = m.start(), m.end()
+        # a blanked first character lies inside a parenthesis: (1), (单位:万元)
+        if masked[s - start] == " " or section.left_out(s, e):
+            continue
+        value = None if m.group("dash") else number_value(m.group())
+        cells.append(Cell(m.group(), s, e, value))
+    return cells
+
+
+class _Builder:
+    def __init__(
+        self, section: _Section, anchors: list[Anchor], label_only: frozenset[str], width: int
+    ):
+        self.section = section
+        self.anchors = anchors
+        self.label_only = label_only
+        self.width = width
+        self.units: list[Unit] = []
+        self.current: Unit | None = None
+
+    def open(self, anchor: Anchor) -> Unit:
+        unit = Unit(anchor.row, anchor.start, anchor.end)
+        self.units.append(unit)
+        self.current = unit
+        return unit
+
+    def line(self, start: int, end: int) -> None:
+        on_line = [a for a in self.anchors if start <= a.start < end]
+        crossing = [a for a in self.anchors if a.start < start < a.end]
+        if not crossing and HEADING_RE.match(self.section.text, start, end):
+            self.current = None  # a heading that is no row of the table ends the row before it
+        if self.section.text.find("|", start, end) >= 0:
+            self._piped_line(start, end, on_line, crossing)
+        else:
+            self._plain_line(start, end, on_line, crossing)
+
+    def _plain_line(self, start: int, end: int, on_line: list[Anchor], crossing: list[Anchor]):
+        gap_start = max((a.end for a in crossing), default=start)
+        for anchor in [*on_line, None]:
+            gap_end = end if anchor is None else anchor.start
+            for cell in _numbers(self.section, gap_start, gap_end):
+                current = self.current
+                if current is None or (
+                    len(current.cells) >= self.width and current.cells[-1].end < start
+                ):  # a full row does not take numbers from later lines
+                    current = self.current = Unit(None, cell.start, cell.end, piped=False)
+                    self.units.append(current)
+                current.add(cell, piped=False)
+            if anchor is not None:
+                self.open(anchor)
+                gap_start = anchor.end
+
+    def _piped_line(self, start: int, end: int, on_line: list[Anchor], crossing: list[Anchor]):
+        section = self.section
+        unit = self.current if crossing else None
+        loose: list[list[Cell] | None] = []
+        checked = section.left_out(start, end)
+        pieces = section.text[start:end].split("|")
+        last = len(pieces) - 1
+        p_end = start - 1
+        waiting = 0  # anchors of this line not yet opened
+        for k, piece in enumerate(pieces):
+            p_start = p_end + 1
+            p_end = p_start + len(piece)
+            if checked and section.left_out(p_start, p_end):
+                continue
+            tail = -1
+            for a in crossing:
+                if p_start < a.end <= p_end:
+                    tail = max(tail, a.end)
+            while waiting < len(on_line) and on_line[waiting].start < p_end:
+                loose = []  # cells before a label are label cells
+                unit = self.open(on_line[waiting])
+                tail = max(tail, on_line[waiting].end)
+                waiting += 1
+            if tail >= 0:  # the rest of a label cell: only numbers glued to the label count
+                for cell in _numbers(section, min(tail, p_end), p_end):
+                    if unit is not None:
+                        unit.add(cell, piped=False)
+                continue
+            if (k == 0 or k == last) and not piece.strip():
+                continue
+            cells = self._piece_cells(piece, p_start, p_end)
+            if unit is not None and cells is None and unit.row in self.label_only:
+                unit = None  # words after a category label: a sub-row whose label was lost
+            if unit is None:
+                loose.append(cells)
+            elif cells is not None:
+                for cell in cells:
+                    unit.add(cell, piped=len(cells) == 1)
+        if loose:
+            self._loose_line(loose)
+
+    def _piece_cells(self, piece: str, start: int, end: int) -> list[Cell] | None:
+        """The cells of one ``|`` piece; several if it holds space-separated numbers."""
+        cell = _cell(piece, start, end)
+        if cell is not None:
+            return [cell]
+        numbers = _numbers(self.section, start, end)
+        if numbers and NUMBERS_ONLY_RE.fullmatch(piece):
+            return numbers
+        return None
+
+    def _loose_line(self, loose: list[list[Cell] | None]) -> None:
+        """A ``|`` line without a known label: its cells after the last label-text cell."""
+        last_text = max((i for i, c in enumerate(loose) if c is None), default=-1)
+        cells = [cell for piece in loose[last_text + 1 :] for cell in piece or ()]
+        if not cells or (all(c.blank for c in cells) and len(cells) < 2):
+            return
+        piped = all(len(piece or ()) == 1 for piece in loose[last_text + 1 :])
+        current = self.current
+        if (
+            current is not None
+            and not current.cells
+            and current.row not in self.label_only
+            and not any(c.blank for c in cells)
+        ):
+            for cell in cells:
+                current.add(cell, piped)
+            return
+        unit = Unit(None, cells[0].start, cells[-1].end)
+        for cell in cells:
+            unit.add(cell, piped)
+        self.units.append(unit)
+        self.current = None
+
+
+def scan(
+    text: str,
+    start: int,
+    end: int,
+    labels: Sequence[Label],
+    label_only: Iterable[str] = (),
+    width: int = 1_000,
+) -> list[Unit]:
+    """The rows of the table in ``text[start:end]``, in order.
+
+    ``label_only`` names rows that print a label but no cells (category rows):
+    an unlabeled ``|`` row after one of them is a row of its own, not its cells.
+    ``width`` is the most cells a row has: a row that has them all takes no
+    numbers from the lines after it (they start a row whose label was lost).
+    """
+    section = _Section(text, start, end)
+    anchors = find_anchors(section, labels)
+    builder = _Builder(section, anchors, frozenset(label_only), width)
+    for line_start, line_end in section.lines:
+        builder.line(line_start, line_end)
+    return builder.units
+
+
+def evidence(text: str, start: int, end: int, limit: int = 2000) -> str | None:
+    """The verbatim text of ``[start, end)``, trimmed of spaces and ``|``; None if too long."""
+    span = text[start:end].strip(" |\n\t")
+    return span if 0 < len(span) <= limit else None

@@ -1,0 +1,641 @@
+"""Tests for the rules engine: each cue on crafted snippets, meta, lists, seeds and fixtures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import opencc
+import pytest
+
+from extract.checks.grounding import ungrounded_reason
+from extract.engines.base import Document
+from extract.engines.rules import RulesEngine
+from extract.engines.rules.narrative import Finder
+from extract.engines.rules.scan import Scan
+from extract.normalize import NormalizedText, normalize_bytes
+from extract.segment import segment
+from schemas import Quantity, Report, Source, get_path, iter_figures
+from tests.conftest import REPORTS, SEED_FILES, seed
+
+ENGINE = RulesEngine()
+
+
+def run_text(text: str) -> tuple[Report, NormalizedText]:
+    data = text.encode("utf-8")
+    nt = normalize_bytes(data)
+    source = Source(file="snippet.txt", sha256=hashlib.sha256(data).hexdigest())
+    return ENGINE.extract(Document(source=source, text=nt, segments=segment(nt))), nt
+
+
+def run(text: str) -> Report:
+    report, nt = run_text(text)
+    assert_grounded(report, nt)
+    return report
+
+
+def run_file(path: Path) -> tuple[Report, NormalizedText]:
+    return run_text(path.read_bytes().decode("utf-8"))
+
+
+def assert_grounded(report: Report, nt: NormalizedText) -> None:
+    for path, figure in iter_figures(report):
+        if figure is not None:
+            assert ungrounded_reason(figure, nt.text) is None, path
+
+
+def value(report: Report, path: str) -> Any:
+    figure = get_path(report, path)
+    return None if figure is None else figure.value
+
+
+def figure(report: Report, path: str) -> Quantity:
+    found = get_path(report, path)
+    assert isinstance(found, Quantity), path
+    return found
+
+
+def doc(**sections: str) -> str:
+    """A pre-2019 report with the given sections (keyword = heading), numbered in order."""
+    numerals = "一二三四五六七八九"
+    body = "\n".join(
+        f"{numerals[i]}、{heading}\n{text}" for i, (heading, text) in enumerate(sections.items())
+    )
+    return f"某县人民政府2016年政府信息公开工作年度报告\n{body}\n"
+
+
+def proactive(text: str) -> Report:
+    return run(doc(概述="2016年，我县认真落实《条例》。", 主动公开政府信息情况=text))
+
+
+def requests(text: str) -> Report:
+    return run(doc(主动公开政府信息情况="略。", 依申请公开政府信息情况=text))
+
+
+# ---------------------------------------------------------------- proactive
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "approx"),
+    [
+        ("全年主动公开政府信息3486条。", 3486, False),
+        ("全年共主动公开政府信息一千二百条。", 1200, False),
+        ("共计主动公开各类信息100余条。", 100, True),
+        ("主动公开政府信息数量为 5500 余条。", 5500, True),
+        ("我中心主动在政府网站上公开信息共120148条。", 120148, False),
+        ("全年主动公开政府信息1,862条，其中网站1,527条。", 1862, False),
+        ("本年度累计发布政务信息约2000条。", 2000, True),
+    ],
+)
+def test_proactive_total(text: str, total: int, approx: bool) -> None:
+    report = proactive(text)
+    assert value(report, "proactive.total") == total
+    assert figure(report, "proactive.total").approx is approx
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "主动公开规范性文件5件。",
+        "公开重大建设项目批准和实施信息217条。",
+        "主动公开重点领域信息共212条。",
+        "依申请公开信息5条。",
+        "发布政策解读材料58篇。",
+        "全年召开新闻发布会12场，较上年增长17.5%，联系电话0736-7521016。",
+    ],
+)
+def test_proactive_distractors_are_not_the_total(text: str) -> None:
+    assert proactive(text).proactive.total is None
+
+
+def test_the_year_s_figure_beats_a_cumulative_one_and_a_named_part_counts() -> None:
+    cumulative = proactive(
+        "本区到年底累计主动公开政府信息5928条，全文电子化率达90.3%，其中，本年度新增主动公开政府信息2110条。"
+    )
+    assert value(cumulative, "proactive.total") == 2110
+    part = proactive("2018年，共制作政府信息3021条，其中主动公开信息1027条，依申请公开信息459条。")
+    assert value(part, "proactive.total") == 1027
+
+
+def test_channels_that_make_up_the_total() -> None:
+    report = proactive(
+        "全年主动公开政府信息3486条，其中县政府门户网站发布2915条，"
+        "“青溪发布”微信公众号发布436条，“青溪发布”政务微博发布135条。"
+    )
+    assert value(report, "proactive.total") == 3486
+    channels = {c.name: c.count.value for c in report.proactive.channels if c.count}
+    assert channels == {
+        "县政府门户网站": 2915,
+        "“青溪发布”微信公众号": 436,
+        "“青溪发布”政务微博": 135,
+    }
+    assert report.proactive.channels_make_up_total
+
+
+def test_channels_named_in_a_clause_of_their_own_and_hedged() -> None:
+    report = proactive(
+        "全年共主动公开政府信息一千二百条。主要公开渠道为:县政府门户网站,全年发布近千条,"
+        "涵盖政府文件等内容;“河阳发布”政务微博,全年发布100余条;同时通过公报(全年编印6期)发布信息。"
+    )
+    channels = {c.name: c.count for c in report.proactive.channels if c.count}
+    assert channels["县政府门户网站"].value == 1000 and channels["县政府门户网站"].approx
+    assert channels["“河阳发布”政务微博"].value == 100
+    assert len(channels) == 2  # 6期 are issues of the gazette, not items
+    assert not report.proactive.channels_make_up_total
+
+
+def test_channel_count_is_not_the_total_and_the_lone_outlet_is_no_channel() -> None:
+    alone = proactive("区政府门户网站通过政务公开栏目共发布各类信息4585条。")
+    assert value(alone, "proactive.total") == 4585
+    assert alone.proactive.channels == []
+    beside = proactive("2022年通过政府网站主动公开各类政务信息4574条；“硚口发布”共推送微信1700条。")
+    names = [c.name for c in beside.proactive.channels]
+    assert names == ["政府网站", "微信"]
+    assert value(beside, "proactive.total") == 4574
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "通过政府网站发布信息1000条，通过政务微博发布信息200条。",
+        "本年度通过政府网站公开信息1000条,通过政务微博发布信息200条。",
+    ],
+)
+def test_a_channel_without_a_stated_total_is_not_the_total(text: str) -> None:
+    report = proactive(text)
+    assert report.proactive.total is None
+    assert [c.name for c in report.proactive.channels] == ["政府网站", "政务微博"]
+
+
+def test_normative_documents_issued_repealed_in_force() -> None:
+    report = run(
+        doc(
+            总体情况="全年制发行政规范性文件7件，废止3件，截至年底现行有效的行政规范性文件46件。",
+            主动公开政府信息情况="全年主动公开政府信息30条，其中制发规范性文件二十三件。",
+        )
+    )
+    assert value(report, "proactive.normative_docs.issued") == 23
+    assert value(report, "proactive.normative_docs.repealed") == 3
+    assert value(report, "proactive.normative_docs.in_force") == 46
+    assert report.proactive.rules.issued is None
+    both = proactive(
+        "主动公开市政府规章13件(含新制定5件,修改4件,废止4件),主动公开行政规范性文件42件。"
+    )
+    assert value(both, "proactive.rules.issued") == 5
+    assert value(both, "proactive.rules.repealed") == 4
+    assert both.proactive.normative_docs.repealed is None
+    zero = proactive("年内制发行政规范性文件1件，无废止文件，现行有效6件。")
+    assert value(zero, "proactive.normative_docs.repealed") == 0
+    assert zero.proactive.rules.repealed is None
+
+
+# ---------------------------------------------------------------- requests
+
+
+def test_request_flow_from_the_narrative() -> None:
+    report = requests(
+        "2022年度全区共收到依申请公开政府信息236件，上年结转申请7件；已办结227件，"
+        "结转下年度继续办理9件。其中予以公开120件，部分公开30件，不予公开10件，"
+        "无法提供50件，不予处理7件，其他处理10件。自然人申请200件。"
+    )
+    assert [
+        value(report, f"requests.{name}")
+        for name in ("new", "carried_over", "processed_total", "carried_forward")
+    ] == [236, 7, 227, 9]
+    outcomes = report.requests.outcomes
+    assert [q.value if q else None for q in outcomes.__dict__.values()] == [120, 30, 10, 50, 7, 10]
+    assert value(report, "requests.by_applicant.natural_person") == 200
+
+
+def test_request_outcomes_with_other_wording_and_chinese_numerals() -> None:
+    report = requests(
+        "全县共受理政府信息公开申请十七件，无上年结转申请。截至12月31日，已办结十七件，"
+        "无结转下年度办理的申请。其中，同意公开11件，同意部分公开2件，不同意公开1件，"
+        "信息不存在或不属于本机关公开范围的3件。"
+    )
+    assert value(report, "requests.new") == 17
+    assert value(report, "requests.carried_over") == 0
+    assert value(report, "requests.carried_forward") == 0
+    assert value(report, "requests.processed_total") == 17
+    assert value(report, "requests.outcomes.granted") == 11
+    assert value(report, "requests.outcomes.partially_granted") == 2
+    assert value(report, "requests.outcomes.denied") == 1
+    assert value(report, "requests.outcomes.unable_to_provide") == 3
+
+
+def test_licensing_applications_are_not_disclosure_requests() -> None:
+    report = requests(
+        "截止2017年12月25日，窗口共受理行政许可、非许可审批事项152件，办结152件，"
+        "按时办结率100%。全年依申请公开内容已全部答复、办结。"
+    )
+    assert report.requests.new is None
+    assert report.requests.processed_total is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2016年，高新区未收到要求公开信息的申请。",
+        "本报告年度未收到依申请公开政府信息情况。",
+        "全年没有收到政府信息公开申请。",
+    ],
+)
+def test_no_requests_is_a_stated_zero(text: str) -> None:
+    report = requests(text)
+    new = figure(report, "requests.new")
+    assert new.value == 0
+    assert new.evidence in text
+
+
+def test_figures_of_a_topic_without_its_own_section_are_read_in_the_overview() -> None:
+    report = run(
+        doc(
+            概述="2016年，全县共受理政府信息公开申请8件，均已办结。",
+            主动公开政府信息情况="全年主动公开政府信息300条。",
+            存在的主要问题及改进措施="一是重视不够。二是更新不及时。",
+        )
+    )
+    assert value(report, "requests.new") == 8
+    scoped = run(
+        doc(
+            概述="2016年，全县共受理政府信息公开申请8件。",
+            依申请公开情况="全年共受理政府信息公开申请9件。",
+        )
+    )
+    assert value(scoped, "requests.new") == 9
+
+
+def test_denial_zero_and_carry_over_zero_are_not_new_requests() -> None:
+    report = requests("本年度无上年结转申请。我中心无不予公开的政府信息。")
+    assert report.requests.new is None
+    assert value(report, "requests.carried_over") == 0
+    assert value(report, "requests.outcomes.denied") == 0
+
+
+# ---------------------------------------------------------------- appeals, fees
+
+
+def test_appeals_narrative_counts() -> None:
+    report = run(
+        doc(
+            政府信息公开行政复议行政诉讼情况="全区因政府信息公开工作被申请行政复议25件，提起行政诉讼5件。"
+        )
+    )
+    assert value(report, "appeals.reconsideration.total") == 25
+    assert value(report, "appeals.litigation_total") == 5
+
+
+def test_appeals_zero_statements() -> None:
+    both = run(
+        doc(复议诉讼情况="2013年，未发生对本中心有关政府信息公开事务的行政复议案、行政诉讼案。")
+    )
+    assert value(both, "appeals.reconsideration.total") == 0
+    assert value(both, "appeals.litigation_total") == 0
+    one = run(doc(复议诉讼情况="未收到关于政务信息公开提起行政复议的申请。"))
+    assert value(one, "appeals.reconsideration.total") == 0
+    assert one.appeals.litigation_total is None
+    stated = run(doc(复议诉讼情况="本年度行政复议、行政诉讼均为0件。"))
+    assert value(stated, "appeals.litigation_total") == 0
+
+
+def test_appeal_results_are_not_totals_and_a_lone_case_keeps_its_result() -> None:
+    report = run(
+        doc(复议诉讼情况="全年共计发生行政复议2起，行政诉讼3起，均未发生复议变更、撤消，诉讼败诉。")
+    )
+    assert value(report, "appeals.reconsideration.total") == 2
+    assert value(report, "appeals.reconsideration.corrected") == 0
+    assert report.appeals.reconsideration.upheld is None
+    lone = run(doc(复议诉讼情况="被申请行政复议1件，经市人民政府复议，维持原答复。"))
+    assert value(lone, "appeals.reconsideration.upheld") == 1
+
+
+def test_table_headers_are_no_zero_statement() -> None:
+    report = run(doc(复议诉讼情况="行政复议 行政诉讼 未经复议直接起诉 复议后起诉"))
+    assert report.appeals.litigation_total is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("全区共收取政府信息处理费400元。", 400),
+        ("本年度收取信息处理费0.5万元。", 5000),
+        ("区本级未收取任何依申请公开费用。", 0),
+        ("本中心无任何收费情况。", 0),
+        ("亦未收取与政务信息公开相关的信息复制、邮寄等费用。", 0),
+    ],
+)
+def test_fees(text: str, fee: int) -> None:
+    report = run(doc(政府信息公开收费及减免情况=text))
+    assert value(report, "fees.collected_yuan") == fee
+
+
+def test_fee_zero_from_the_requests_section_and_no_fee_from_budget() -> None:
+    report = requests("未收到申请，亦未收取任何费用。")
+    assert value(report, "fees.collected_yuan") == 0
+    budget = run(doc(政府信息公开收费及减免情况="安排工作经费5万元。"))
+    assert budget.fees.collected_yuan is None
+
+
+# ---------------------------------------------------------------- capacity
+
+
+def test_staff_budget_meetings_trainings() -> None:
+    report = run(
+        doc(
+            机构建设和保障经费情况="具体承担政务信息公开工作人员4人，其中专职人员2人，兼职人员2人，"
+            "政务信息公开专项经费5万元。门户网站改版项目投资32万元。",
+            会议和培训情况="召开政府信息公开会议3次，举办2次培训班学习，接受培训人数9人。"
+            "另组织参加市级专题培训1次。",
+        )
+    )
+    assert [
+        value(report, f"capacity.{name}")
+        for name in (
+            "staff", "staff_full_time", "staff_part_time", "budget_yuan",
+            "meetings", "trainings", "trainees",
+        )
+    ] == [4, 2, 2, 50000, 3, 2, 9]  # fmt: skip
+    assert figure(report, "capacity.budget_yuan").unit == "万元"
+
+
+def test_staff_with_numbers_before_the_noun_and_chinese_numerals() -> None:
+    report = run(
+        doc(
+            机构建设情况="安排了2名工作人员。全年经费用支出4000元。",
+            培训情况="全年召开政府信息公开工作会议三次，培训各乡镇、县直单位工作人员一百二十余人次。",
+        )
+    )
+    assert value(report, "capacity.staff") == 2
+    assert value(report, "capacity.budget_yuan") == 4000
+    assert value(report, "capacity.meetings") == 3
+    trainees = figure(report, "capacity.trainees")
+    assert (trainees.value, trainees.approx, trainees.unit) == (120, True, "人次")
+    assert report.capacity.staff_full_time is None
+
+
+def test_press_conferences_and_attended_trainings_are_not_held_meetings() -> None:
+    report = run(doc(会议和培训情况="全年召开新闻发布会12场。组织干部参加市级培训1次。"))
+    assert report.capacity.meetings is None
+    assert report.capacity.trainings is None
+
+
+# ---------------------------------------------------------------- lists
+
+
+def test_problems_and_measures_by_enumeration() -> None:
+    report = run(
+        doc(
+            主动公开情况="略。",
+            存在的主要问题及改进措施="存在的问题:一是信息公开不及时。二是监督力度不足。"
+            "\n下一步措施:一是完善公开内容。二是加大培训力度。三是完善长效机制。",
+        )
+    )
+    assert report.problems == ["信息公开不及时", "监督力度不足"]
+    assert report.improvements == ["完善公开内容", "加大培训力度", "完善长效机制"]
+
+
+def test_problems_listed_with_semicolons_and_measures_after_a_lead() -> None:
+    report = run(
+        doc(
+            主动公开情况="略。",
+            存在的主要问题及改进情况="但也存在一些不足，突出表现在主动性有待增强;广度仍需提高;"
+            "力度需加大等。下一步，我局将丰富解读形式;加强业务学习;落实更新责任。",
+        )
+    )
+    assert report.problems == ["主动性有待增强", "广度仍需提高", "力度需加大"]
+    assert report.improvements == ["丰富解读形式", "加强业务学习", "落实更新责任"]
+
+
+def test_last_year_s_problems_are_not_this_year_s() -> None:
+    report, _ = run_file(REPORTS / "t2021_intact.txt")
+    assert len(report.problems) == 3
+    assert not any("主动公开不及时" in p for p in report.problems)
+
+
+# ---------------------------------------------------------------- meta
+
+
+def test_meta_from_header_fields_and_intro() -> None:
+    text = (
+        "龙山县人民政府-龙山县政府信息公开工作2017年度报告\n\n"
+        "龙山县政府信息公开工作2017年度报告\n\n"
+        "来源:龙山县城市管理行政执法局 作者: 发布时间:2018-03-05 11:48:33\n\n"
+        "特向社会公布2018年度龙山县信息公开工作年度报告。本报告中所列数据的统计期限自2017年1月1日起"
+        "至2017年12月29日止。\n一、概述\n2017年，我局认真落实。\n二、主动公开情况\n发布信息30条。\n"
+    )
+    meta = run(text).meta
+    assert meta.title == "龙山县政府信息公开工作2017年度报告"
+    assert meta.issuer == "龙山县城市管理行政执法局"
+    assert (meta.title_year, meta.report_year, meta.intro_year) == (2017, 2017, 2018)
+    assert meta.publish_date == "2018-03-05"
+    assert (meta.period_start, meta.period_end) == ("2017-01-01", "2017-12-29")
+
+
+def test_meta_compiler_signature_and_body_year() -> None:
+    text = (
+        "2017年，本年度报告由鹤城区人民政府政务服务中心编制。本报告的统计数据时限为2017年1月1日至12月31日。\n"
+        "一、概述\n2017年，我区推进公开。\n二、主动公开政府信息情况\n共发布信息45条。\n"
+        "三、依申请公开情况\n未收到申请。\n鹤城区政务服务中心\n2018年3月6日\n"
+    )
+    meta = run(text).meta
+    assert meta.title is None
+    assert meta.issuer == "鹤城区人民政府政务服务中心"
+    assert meta.publish_date == "2018-03-06"
+    assert meta.period_end == "2017-12-31"
+    signed = run(text.replace("本年度报告由鹤城区人民政府政务服务中心编制。", "")).meta
+    assert signed.issuer == "鹤城区政务服务中心"
+
+
+def test_meta_title_body_beats_page_field_and_opening_subject_is_last() -> None:
+    text = (
+        "发文机关: 市营商办 成文日期: 2013-01-09 19:46:30\n"
+        "江山市行政服务中心管理办公室2012年政府信息公开工作年度报告\n"
+        "发布日期:2013-01-10\n一、 政府信息公开概况\n2013年，我中心推进公开。2013年度成效明显。\n"
+        "二、政府信息主动公开情况\n公开信息30条。\n"
+    )
+    meta = run(text).meta
+    assert meta.issuer == "江山市行政服务中心管理办公室"
+    assert (meta.title_year, meta.report_year) == (2012, 2013)
+    assert meta.publish_date == "2013-01-10"
+    opening = run(
+        "一、总体情况\n2022年硚口区人民政府坚持以人民为中心。\n二、主动公开政府信息情况\n略。\n"
+        "三、收到和处理政府信息公开申请情况\n略。\n"
+    ).meta
+    assert opening.issuer == "硚口区人民政府"
+
+
+def test_titles_on_two_lines() -> None:
+    report, _ = run_file(REPORTS / "t2021_pdf.txt")
+    assert report.meta.title == "金沙市生态环境局2024年政府信息公开工作年度报告"
+    assert report.meta.publish_date == "2025-01-22"
+    text = (
+        "宿州市人民政府2016年\n政府信息公开工作年度报告\n宿州市人民政府办公室\n2017年3月\n"
+        "一、概述\n2016年，我市推进公开。\n二、主动公开情况\n全年主动公开信息300条。\n"
+        "三、依申请公开情况\n未收到申请。\n"
+    )
+    meta = run(text).meta
+    assert meta.title == "宿州市人民政府2016年政府信息公开工作年度报告"
+    assert meta.title_year == 2016
+
+
+# ---------------------------------------------------------------- scripts, layout, unknown
+
+
+def test_traditional_wording_is_read_after_conversion() -> None:
+    simplified = doc(
+        主动公开政府信息情况="全年主动公开政府信息3486条，其中区政府门户网站发布2915条，微信公众号推送571条。",
+        依申请公开政府信息情况="全年新收政府信息公开申请113件，上年结转5件，办结112件，结转下年度继续办理6件。",
+    )
+    traditional = opencc.OpenCC("s2twp").convert(simplified)
+    assert traditional != simplified
+    report, nt = run_text(traditional)
+    assert nt.script in ("traditional", "traditional-tw")
+    assert value(report, "proactive.total") == 3486
+    assert value(report, "requests.new") == 113
+    assert value(report, "requests.carried_forward") == 6
+    assert_grounded(report, nt)
+
+
+def test_pdf_wrapping_and_page_numbers_inside_a_sentence() -> None:
+    report, nt = run_file(REPORTS / "t2021_pdf.txt")
+    narrative = Finder(Scan(nt.text), segment(nt)).find_all()
+    forward = narrative["requests.carried_forward"].quantity
+    assert forward.value == 2 and "- 1 -" in forward.evidence
+    assert report.problems[0].startswith("部分专业性较强的环境信息公开后解读不够")
+    assert_grounded(report, nt)
+
+
+def test_unknown_text_gets_no_figures() -> None:
+    report, _ = run_file(REPORTS / "not_a_report.txt")
+    assert report.meta.template == "unknown"
+    assert all(q is None for _, q in iter_figures(report))
+    assert report.problems == [] and report.meta.issuer is None
+
+
+# ---------------------------------------------------------------- seeds end to end
+
+SEED_FIGURES: dict[str, dict[str, int | float]] = {
+    "000": {"proactive.total": 4585, "fees.collected_yuan": 0},
+    "001": {
+        "proactive.total": 457,
+        "proactive.channels[政府网站].count": 289,
+        "proactive.channels[政务微信].count": 138,
+        "proactive.channels[报刊、广播、电视等其他方式].count": 30,
+        "proactive.normative_docs.issued": 5,
+        "requests.new": 0,
+        "appeals.reconsideration.total": 0,
+        "fees.collected_yuan": 0,
+        "capacity.staff": 4,
+        "capacity.staff_full_time": 2,
+        "capacity.staff_part_time": 2,
+        "capacity.budget_yuan": 50000,
+        "capacity.meetings": 3,
+        "capacity.trainings": 2,
+        "capacity.trainees": 9,
+    },
+    "002": {
+        "proactive.total": 100,
+        "proactive.channels[政府网站].count": 50,
+        "proactive.channels[其他方式].count": 50,
+        "appeals.reconsideration.total": 2,
+        "appeals.reconsideration.corrected": 0,
+        "appeals.litigation_total": 3,
+        "capacity.staff": 2,
+        "capacity.budget_yuan": 4000,
+    },
+    "003": {
+        "proactive.total": 4574,
+        "proactive.channels[政府网站].count": 4574,
+        "proactive.channels[微信].count": 1700,
+        "requests.new": 236,
+        "requests.carried_over": 7,
+        "requests.processed_total": 227,
+        "requests.carried_forward": 9,
+        "appeals.reconsideration.total": 25,
+        "appeals.litigation_total": 5,
+        "fees.collected_yuan": 400,
+    },
+    "004": {
+        "proactive.total": 120148,
+        "proactive.channels[江山市政府网站公开平台].count": 36799,
+        "proactive.channels[本单位网站].count": 40180,
+        "proactive.channels[报刊、广播、电视、网络、手机等市内外各类媒体].count": 132,
+        "proactive.channels[本单位外宣刊物、手册、宣传单等].count": 32500,
+        "proactive.channels[本单位信息公示栏、宣传窗].count": 10537,
+        "requests.new": 0,
+        "requests.outcomes.denied": 0,
+        "appeals.reconsideration.total": 0,
+        "appeals.litigation_total": 0,
+        "fees.collected_yuan": 0,
+    },
+}
+SEED_LISTS = {"000": (3, 5), "001": (4, 3), "002": (3, 3), "003": (3, 3), "004": (3, 4)}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_FIGURES))
+def test_seed_figures_end_to_end(prefix: str) -> None:
+    report, nt = run_file(seed(prefix))
+    found = {path: q.value for path, q in iter_figures(report) if q is not None}
+    assert found == SEED_FIGURES[prefix]
+    assert (len(report.problems), len(report.improvements)) == SEED_LISTS[prefix]
+    assert_grounded(report, nt)
+
+
+def test_seed_approx_and_traps() -> None:
+    two, _ = run_file(seed("002"))
+    assert figure(two, "proactive.total").approx
+    assert two.proactive.channels_make_up_total
+    one, _ = run_file(seed("001"))
+    assert one.proactive.channels_make_up_total  # 289 + 138 + 30, not the 100余条 remark
+    three, _ = run_file(seed("003"))
+    assert not three.proactive.channels_make_up_total
+    assert [t.name for t in three.meta.tables] == ["requests"]
+
+
+def test_seed_meta() -> None:
+    metas = {p.name[:3]: run_file(p)[0].meta for p in SEED_FILES}
+    assert metas["000"].issuer == "鹤城区人民政府政务服务中心"
+    assert metas["001"].title == "咸宁高新区2016年政务公开年度报告"
+    assert metas["002"].period_end == "2017-12-29"
+    assert metas["003"].template == "2021" and metas["003"].report_year == 2022
+    assert metas["004"].title_year == 2012 and metas["004"].report_year == 2013
+    assert metas["000"].sections_announced[2] == "依申请公开政府信息情况"
+
+
+# ---------------------------------------------------------------- fixtures with tables
+
+
+def test_template_tables_fill_the_request_matrix_and_the_narrative_the_rest() -> None:
+    report, nt = run_file(REPORTS / "t2021_intact.txt")
+    assert value(report, "requests.new") == 141
+    assert value(report, "requests.by_applicant.natural_person") == 118
+    assert value(report, "requests.outcomes.unable_to_provide") == 34
+    assert value(report, "proactive.admin_fees_yuan") == 5864200
+    assert value(report, "appeals.litigation_total") == 4
+    assert value(report, "proactive.total") == 3486  # narrative
+    assert value(report, "capacity.trainees") == 260  # narrative
+    assert report.requests.matrix is not None
+    assert {t.name for t in report.meta.tables} == {"proactive", "requests", "appeals"}
+    assert_grounded(report, nt)
+
+
+def test_a_stated_category_beats_a_derived_table_cell() -> None:
+    report, _ = run_file(REPORTS / "t2021_unbalanced.txt")
+    unable = figure(report, "requests.outcomes.unable_to_provide")
+    assert (unable.value, unable.derived) == (59, False)
+
+
+def test_litigation_total_is_derived_from_the_table_when_not_stated() -> None:
+    report, _ = run_file(REPORTS / "t2019_intact.txt")
+    total = figure(report, "appeals.litigation_total")
+    assert (total.value, total.derived) == (8, True)
+    assert total.derivation
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in REPORTS.iterdir() if p.suffix in (".txt", ".html")), ids=str
+)
+def test_every_fixture_figure_is_grounded(path: Path) -> None:
+    report, nt = run_file(path)
+    assert_grounded(report, nt)
