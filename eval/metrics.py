@@ -20,7 +20,7 @@ Rates, with None where the denominator is 0:
 - hallucination rate = FA / (FA + TN): of the gold nulls, the share invented
 - wrong-value rate = FD / (TP + FD): where both give a value, the share wrong
 - approx accuracy / unit accuracy: among figures with equal numbers, the share
-  whose hedge / unit (as written, when the gold names one) agrees
+  whose hedge / unit (as written, when both gold and run name one) agrees
 - grounding rate: of the run's non-null figures, the share whose evidence is
   verbatim in the text and states the number (the ``evidence_grounding`` rule)
 - check agreement: per check id, a "fail" verdict is a positive; the gold's
@@ -251,7 +251,8 @@ class FieldScore:
     approx_ok: bool | None = None
     """Whether the hedge agrees, when both numbers are equal; else None."""
     unit_ok: bool | None = None
-    """Whether the unit agrees, when both numbers are equal and the gold names one."""
+    """Whether the unit agrees, when both numbers are equal and both name a unit (a bare
+    table cell has none written, while a sentence stating the same figure has one)."""
     is_meta: bool = False
 
 
@@ -259,7 +260,7 @@ def score_figure(path: str, gold: Quantity | None, run: Quantity | None) -> Fiel
     approx_ok = unit_ok = None
     if gold is not None and run is not None and values_equal(gold.value, run.value):
         approx_ok = gold.approx == run.approx
-        if _norm_unit(gold.unit) is not None:
+        if _norm_unit(gold.unit) is not None and _norm_unit(run.unit) is not None:
             unit_ok = _norm_unit(gold.unit) == _norm_unit(run.unit)
     return FieldScore(
         path, figure_outcome(gold, run), describe(gold), describe(run), approx_ok, unit_ok

@@ -294,14 +294,15 @@ def strip_pinyin(text: str, offs: Offsets) -> tuple[str, Offsets]:
     return text, offs
 
 
-_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000\u00a0]")
+_SPACE_CHARS = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_FULLWIDTH = re.compile(f"[\uff01-\uff5e{_SPACE_CHARS}]")
 
 
 def to_halfwidth(text: str, offs: Offsets) -> tuple[str, Offsets]:
-    """Full-width ASCII (digits, letters, parentheses, commas) to half-width."""
+    """Full-width ASCII (digits, letters, parentheses, commas) to half-width; odd spaces to spaces."""
     return _sub(
         _FULLWIDTH,
-        lambda m: " " if m.group(0) in "\u3000\u00a0" else chr(ord(m.group(0)) - 0xFEE0),
+        lambda m: " " if m.group(0) in _SPACE_CHARS else chr(ord(m.group(0)) - 0xFEE0),
         text,
         offs,
     )

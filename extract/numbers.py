@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = rf"[{CN_DIGITS}]+"
 PRE_HEDGES = ("大约", "将近", "接近", "超过", "约", "近", "逾", "超")
-COUNT_UNITS = ("人次", "条", "件", "人", "次", "元", "项", "个", "篇", "期", "场", "名",
-               "家", "份", "批", "起", "宗", "例", "封", "通")  # fmt: skip
+COUNT_UNITS = (
+    "人次", "场次", "批次", "条", "件", "人", "次", "元", "项", "个", "篇", "期", "场", "名",
+    "家", "份", "批", "起", "宗", "例", "封", "通",
+)  # fmt: skip
 MULTIPLIERS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
 
 QUANTITY_RE = re.compile(
@@ -47,6 +50,7 @@ def _clean_number(value: float) -> int | float:
     return int(rounded) if abs(value - rounded) < 1e-6 else round(value, 6)
 
 
+@lru_cache(maxsize=4096)
 def to_number(token: str) -> int | float | None:
     """A bare Arabic or Chinese numeral as a number; None if it is not one."""
     token = token.strip().replace(",", "").replace(" ", "")

@@ -475,7 +475,8 @@ def test_proactive_2019_columns():
     found, info = proactive(raw, "2019")
     assert (info.status, info.cells_read, info.cells_expected) == ("parsed", 22, 22)
     docs = found.normative_docs
-    assert (docs.issued.value, docs.repealed, docs.in_force.value) == (9, None, 63)
+    # 对外公开总数量 (63) is a cumulative published count, not the number in force
+    assert (docs.issued.value, docs.repealed, docs.in_force) == (9, None, None)
     assert (found.licensing.value, found.punishment.value, found.coercion.value) == (8916, 972, 18)
     assert found.admin_fees_yuan is None  # the 2019 table gives item counts, no amount
 

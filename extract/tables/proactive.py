@@ -35,7 +35,8 @@ COLUMN_WORDS = {
     "issued": ("制发", "新制作"),
     "published": ("新公开",),
     "repealed": ("废止",),
-    "in_force": ("现行有效", "对外公开总"),
+    "in_force": ("现行有效",),
+    "published_total": ("对外公开总",),  # cumulative published count: not "in force"
     "previous": ("上一年项目", "上年项目"),
     "change": ("本年增",),
     "decisions": ("处理决定",),
@@ -60,8 +61,8 @@ TEMPLATE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "admin_fees": ("amount",),
     },
     "2019": {
-        "rules": ("issued", "published", "in_force"),
-        "normative_docs": ("issued", "published", "in_force"),
+        "rules": ("issued", "published", "published_total"),
+        "normative_docs": ("issued", "published", "published_total"),
         "licensing": ("previous", "change", "decisions"),
         "other_services": ("previous", "change", "decisions"),
         "punishment": ("previous", "change", "decisions"),
