@@ -6,8 +6,9 @@
 
 Every input gives exactly one :class:`Record`, in input order: the report's
 JSON, or an error record ``{"source": {"file", "sha256"}, "error": {"kind",
-"message"}}``. One bad input never stops the batch. :func:`plan_resume` skips
-inputs whose report an earlier JSONL output already holds (by input hash).
+"message"}}``. One bad input never stops the batch; an engine that cannot work
+(:data:`FATAL_KINDS`) does. :func:`plan_resume` skips inputs whose report an
+earlier JSONL output already holds (by input hash).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ INPUT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 """File types taken from directories (a file named on its own is always tried)."""
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+FATAL_KINDS = frozenset({"config", "endpoint"})
+"""Errors of the engine, not of one input (bad LLM settings, endpoint down): every other
+input would fail the same way, so the batch stops with the :class:`InputError`."""
 
 
 def default_jobs() -> int:
@@ -272,20 +276,27 @@ class WorkerPool:
             self._pool = None
 
     def map(self, jobs: Iterable[Job]) -> Iterator[Record]:
-        """One record per job, in the order of ``jobs``."""
+        """One record per job, in the order of ``jobs``; :class:`InputError` for an engine
+        error (:data:`FATAL_KINDS`), which stops the batch."""
         if self._pool is None:
             for job in jobs:
-                yield extract_job(job, self.settings)
+                yield _unless_fatal(extract_job(job, self.settings))
             return
         jobs = list(jobs)
         chunk = chunk_size(self.settings, len(jobs), self.size)
         waiting: dict[int, Record] = {}
         position = 0
         for done, record in self._pool.imap_unordered(_work, enumerate(jobs), chunk):
-            waiting[done] = record
+            waiting[done] = _unless_fatal(record)
             while position in waiting:
                 yield waiting.pop(position)
                 position += 1
+
+
+def _unless_fatal(record: Record) -> Record:
+    if record.error_kind in FATAL_KINDS:
+        raise InputError(record.error_kind or "", record.error_message or "")
+    return record
 
 
 def chunk_size(settings: BatchSettings, count: int, workers: int) -> int:

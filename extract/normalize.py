@@ -280,11 +280,14 @@ _PINYIN_SYLLABLE = (
     r"ua|uo|ui|ue|a|o|e|i|u|v)(?:ng|n)?"
 )
 _PINYIN_TONELESS = re.compile(rf"(?<=[\u3400-\u9fff])(?:\({_PINYIN_SYLLABLE}\))+")
+_TONE_MARK = re.compile(f"[{_TONED}]")
 _BROKEN_PINYIN_START = re.compile(rf"\A\ufffd?[a-z{_TONED}]{{0,6}}\)")
 
 
 def strip_pinyin(text: str, offs: Offsets) -> tuple[str, Offsets]:
     """Remove pinyin annotations inserted after characters, keeping real parentheses."""
+    if not _TONE_MARK.search(text):
+        return text, offs
     found = len(_PINYIN_TONED.findall(text))
     text, offs = _sub(_PINYIN_TONED, lambda m: "", text, offs)
     if found >= 3:
@@ -295,17 +298,15 @@ def strip_pinyin(text: str, offs: Offsets) -> tuple[str, Offsets]:
 
 
 _SPACE_CHARS = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
-_FULLWIDTH = re.compile(f"[\uff01-\uff5e{_SPACE_CHARS}]")
+_HALFWIDTH = str.maketrans(
+    {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, **dict.fromkeys(_SPACE_CHARS, " ")}
+)
 
 
 def to_halfwidth(text: str, offs: Offsets) -> tuple[str, Offsets]:
-    """Full-width ASCII (digits, letters, parentheses, commas) to half-width; odd spaces to spaces."""
-    return _sub(
-        _FULLWIDTH,
-        lambda m: " " if m.group(0) in _SPACE_CHARS else chr(ord(m.group(0)) - 0xFEE0),
-        text,
-        offs,
-    )
+    """Full-width ASCII (digits, letters, parentheses, commas) to half-width; odd spaces to
+    spaces. Character for character, so the offsets do not change."""
+    return text.translate(_HALFWIDTH), offs
 
 
 _ARTIFACTS = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\u200b-\u200f\ufeff]")
@@ -317,8 +318,7 @@ _LINE_ENDS = re.compile(r"\r\n?")
 
 
 def clean(text: str, offs: Offsets) -> tuple[str, Offsets]:
-    """Line ends, artifacts, ``?`` lines and whitespace runs."""
-    text, offs = _sub(_LINE_ENDS, lambda m: "\n", text, offs)
+    """Artifacts, ``?`` lines and whitespace runs (line ends are already ``\n``)."""
     text, offs = _sub(_ARTIFACTS, lambda m: "", text, offs)
     text, offs = _sub(_QMARK_LINE, lambda m: "", text, offs)
     text, offs = _sub(_SPACES, lambda m: " ", text, offs)
@@ -350,7 +350,7 @@ def converter(config: str) -> opencc.OpenCC:
 
 def detect_script(text: str) -> Script:
     """simplified, traditional, or traditional-tw (traditional with Taiwan vocabulary)."""
-    sample = _NON_CJK.sub("", text[:40000])
+    sample = _NON_CJK.sub("", text[:4000])
     if not sample:
         return "simplified"
     converted = converter("t2s").convert(sample)
@@ -371,6 +371,9 @@ def to_simplified(text: str, offs: Offsets, script: Script) -> tuple[str, Offset
     if script == "simplified":
         return text, offs
     conv = converter("tw2sp" if script == "traditional-tw" else "t2s")
+    whole = conv.convert(text)
+    if len(whole) == len(text):  # character for character: the offsets stay as they are
+        return whole, offs
     parts: list[str] = []
     out = array("i")
     pos = 0

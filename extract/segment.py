@@ -46,8 +46,30 @@ ARABIC_RE = re.compile(
     r"^[^\S\n]*(?P<num>\d{1,2})[^\S\n]*[、.．](?!\d)[^\S\n]*(?=\S)", re.MULTILINE
 )
 """Heading numbers; where they may stand (line start, after a sentence) is checked apart."""
+SUB_INLINE_RE = re.compile(r"\((?P<num>[一二三四五六七八九十]+)\)[^\S\n]*(?=\S)")
 _AFTER_SENTENCE = "。;!?"
 _HEADING_END = re.compile(r"[。:;,!?|]|[^\S\n]+(?=\S)|\n")
+_TITLE_RUN = re.compile(r"[\u4e00-\u9fff、“”\"]{2,40}")
+_TITLE_CLOSE = re.compile(r"(?:情况|事项|措施|概述|概况|问题|打算|计划|方向|举措)(?:统计表|表)?|统计表|附表")
+"""Words that close a section title of the genre."""
+_TITLE_JOIN = re.compile(r"及|和|与|以及|、")
+_RUN_ON = re.compile(r"[\d(\[第]")
+"""Body text run on into a heading: a year or a figure, a sub-heading, an article (第二十条)."""
+_RUN_ON_ANY = re.compile(
+    r"(?:19|20)\d\d年|\([一二三四五六七八九十\d]{1,2}\)|\d{1,2}[、.](?!\d)|第[一二三四五六七八九十\d]+条"
+)
+"""Body text run on into any heading: a year, a sub-heading, a list number, an article."""
+APPENDIX_RE = re.compile(
+    r"(?:附件|附表)[^\S\n]*\d{0,2}[^\S\n]*[:、.]?[^\S\n]*[^\s。;,:]{0,40}?(?:统计表|情况表|数据表)"
+    r"|[^\s。;,:、]{2,40}?统计表(?=[\s|]*(?:指标|项目|统计项|类别))"
+)
+"""An appendix table's heading (附件1:某县2012年政府信息公开情况统计表), or a statistics
+table's title right above its header row (…情况统计表 指标名称 …)."""
+_BEFORE_APPENDIX = frozenset(" \t\n\u3000。;!?")
+_NOT_BEFORE_TITLE = frozenset("第、一二三四五六七八九十")
+_LISTED = re.compile(r"[^\S\n]*[;,、。]")
+"""A title followed by these is an item of a list (本报告包括:一、概述;二、…)."""
+_CELLS_AFTER = re.compile(r"[^\S\n]*(?:\||(?:\d+(?:\.\d+)?[^\S\n]*)+$)")
 _ROW_TAIL = re.compile(r"(?:(?:[^\S\n]+\d+(?:\.\d+)?){2,}|\d{5,})[^\S\n]*$")
 _TABLE_ROW_LABELS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|办理结果")
 
@@ -59,6 +81,9 @@ _ITEM_NUMBER = re.compile(
     r"(?:^|(?<=[;,:]))\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*"
 )
 _ANNOUNCE_SPLIT = re.compile(r"[、,;]|(?:和|及|以及)(?=附表|附件)")
+_JOINED_TITLES = re.compile(
+    r"(.{4,}?(?:情况|事项|措施))(?:以及|和|及)(.{4,}(?:情况|事项|措施|统计表|附表|附件))"
+)
 _ITEM_FINAL = re.compile(
     r"(?:情况|概述|概况|措施|附表|附件|事项|问题|举措|计划|打算|建议|说明|统计表)$"
 )
@@ -175,10 +200,35 @@ def classify_heading(heading: str) -> tuple[str, ...]:
 
 
 def _heading_text(text: str, at: int) -> str:
-    """The heading that starts at ``at``: up to punctuation, a space or the line end."""
+    """The heading that starts at ``at``: up to punctuation, a space or the line end;
+    a standard title that runs on into body text (``概述2016年``) is cut at its end."""
     m = _HEADING_END.search(text, at, min(len(text), at + 60))
     end = m.start() if m else min(len(text), at + 40, _line_end(text, at))
-    return text[at:end].strip()
+    heading = text[at:end].strip()
+    title = standard_title(heading)
+    if title and _RUN_ON.match(heading, len(title)):
+        return title
+    run_on = _RUN_ON_ANY.search(heading, 2)
+    return heading[: run_on.start()] if run_on else heading
+
+
+def standard_title(text: str, at: int = 0) -> str | None:
+    """The section title of the genre that starts at ``text[at]`` (``主动公开政府信息情况``,
+    ``存在的主要问题及改进情况``, ``…情况统计表``), or None.
+
+    A title ends at its first closing word (情况, 事项, 措施 …) unless 及/和 joins
+    another part to it.
+    """
+    m = _TITLE_RUN.match(text, at)
+    if m is None:
+        return None
+    run = m.group()
+    end = None
+    for close in _TITLE_CLOSE.finditer(run):
+        end = close.end()
+        if not _TITLE_JOIN.match(run, end):
+            break
+    return run[:end] if end else None
 
 
 def _line_end(text: str, at: int) -> int:
@@ -193,6 +243,12 @@ def _is_table_line(text: str, start: int) -> bool:
     return "|" in line or bool(_ROW_TAIL.search(line))
 
 
+def _cells_follow(text: str, at: int) -> bool:
+    """Whether only table cells (``| …``, or bare numbers) follow ``at`` on its line."""
+    rest = text[at : _line_end(text, at)]
+    return bool(_CELLS_AFTER.match(rest))
+
+
 @dataclass
 class _Candidate:
     number: int
@@ -201,25 +257,60 @@ class _Candidate:
     heading: str
     topics: tuple[str, ...]
     inline: bool
+    accepted: bool = True
+    """An inline heading that may stand where it stands (after a sentence, a known title)."""
 
 
 def _candidates(text: str, pattern: re.Pattern[str], inline_ok: bool) -> list[_Candidate]:
-    """Headings numbered by ``pattern`` at a line start (or after a sentence, if ``inline_ok``)."""
+    """Headings numbered by ``pattern`` at a line start, or inline (if ``inline_ok``) after a
+    sentence or wherever a standard section title follows the number (one-line text)."""
     out = []
     for m in pattern.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()].strip()
-        inline = bool(before)
-        if inline and not (inline_ok and before[-1] in _AFTER_SENTENCE):
+        before = text[line_start : m.start()].rstrip()
+        inline = bool(before.strip())
+        after_sentence = inline and before[-1] in _AFTER_SENTENCE
+        title = standard_title(text, m.end()) if inline_ok or not inline else None
+        if title and (
+            (inline and not after_sentence and before[-1] in _NOT_BEFORE_TITLE)
+            or _LISTED.match(text, m.end() + len(title))
+        ):
+            title = None  # an item of a list (第一、二次…; 一、概述;二、…), not a heading
+        if inline and not (inline_ok and (after_sentence or title)):
             continue
         number = ordinal(m.groupdict().get("part") or m.group("num"))
-        if number is None or number < 1 or _is_table_line(text, m.start()):
+        if number is None or number < 1:
             continue
-        heading = _heading_text(text, m.end())
+        if _cells_follow(text, m.end() + len(title)) if title else _is_table_line(text, m.start()):
+            continue
+        heading = title if title and inline else _heading_text(text, m.end())
         if not heading or _TABLE_ROW_LABELS.match(heading):
             continue
         body = m.end() + len(heading)
-        out.append(_Candidate(number, m.start(), body, heading, classify_heading(heading), inline))
+        topics = classify_heading(heading)
+        accepted = bool(topics) or (title is not None and after_sentence)
+        out.append(_Candidate(number, m.start(), body, heading, topics, inline, accepted))
+    return out
+
+
+def _inline_subs(text: str, tops: list[_Candidate]) -> list[_Candidate]:
+    """``(一)主动公开方面`` inside a line: after a sentence or right after a top-level
+    heading, and naming a topic."""
+    heading_ends = {c.body_start for c in tops}
+    out = []
+    for m in SUB_INLINE_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()].rstrip()
+        if not before.strip():
+            continue  # at a line start: SUB_RE's
+        if before[-1] not in _AFTER_SENTENCE and m.start() not in heading_ends:
+            continue
+        number = ordinal(m.group("num"))
+        heading = standard_title(text, m.end()) or _heading_text(text, m.end())
+        topics = classify_heading(heading)
+        if number is None or not topics or _cells_follow(text, m.end()):
+            continue
+        out.append(_Candidate(number, m.start(), m.end() + len(heading), heading, topics, True))
     return out
 
 
@@ -228,7 +319,7 @@ def _in_sequence(cands: list[_Candidate], *, allow_inline: bool) -> list[_Candid
     for a heading that names a topic."""
     kept: list[_Candidate] = []
     for cand in cands:
-        if cand.inline and (not allow_inline or not cand.topics):
+        if cand.inline and (not allow_inline or not cand.accepted):
             continue
         expected = kept[-1].number + 1 if kept else 1
         skipped_one = bool(kept) and cand.number == expected + 1 and bool(cand.topics)
@@ -239,7 +330,9 @@ def _in_sequence(cands: list[_Candidate], *, allow_inline: bool) -> list[_Candid
 
 def _sub_sections(parent: Section, index: int, subs: list[_Candidate]) -> list[Section]:
     inside = [c for c in subs if parent.body_start <= c.start < parent.end]
-    kept = _in_sequence(inside, allow_inline=False)
+    if any(not c.inline for c in inside):
+        inside = [c for c in inside if not c.inline]
+    kept = _in_sequence(inside, allow_inline=True)
     out = []
     for i, cand in enumerate(kept):
         end = kept[i + 1].start if i + 1 < len(kept) else parent.end
@@ -265,13 +358,18 @@ def _build_sections(text: str) -> list[Section]:
     top = _in_sequence(_candidates(text, TOP_RE, inline_ok=True), allow_inline=True)
     subs = _candidates(text, SUB_RE, inline_ok=False)
     arabic = _candidates(text, ARABIC_RE, inline_ok=False)
-    if len(top) < 2:
+    if len(top) >= 2:
+        subs = sorted(subs + _inline_subs(text, top), key=lambda c: c.start)
+    else:
         promoted = _in_sequence(subs, allow_inline=False)
         numbered = _in_sequence(arabic, allow_inline=False)
         if len(promoted) >= 2:
             top, subs = promoted, []
         elif sum(1 for c in numbered if c.topics) >= 2:
             top, arabic = numbered, []
+    appendix = _appendix(text, top)
+    if appendix is not None:
+        top = [*top, appendix]
     out: list[Section] = []
     for i, cand in enumerate(top):
         end = top[i + 1].start if i + 1 < len(top) else len(text)
@@ -284,6 +382,21 @@ def _build_sections(text: str) -> list[Section]:
             children = _sub_sections(section, len(out) - 1, _arabic_run(section, arabic))
         out.extend(children)
     return out
+
+
+def _appendix(text: str, top: list[_Candidate]) -> _Candidate | None:
+    """An appendix table after the last numbered section (``附件1:…情况统计表``), as one more."""
+    if len(top) < 2:
+        return None
+    for m in APPENDIX_RE.finditer(text, top[-1].body_start):
+        if m.start() > 0 and text[m.start() - 1] not in _BEFORE_APPENDIX:
+            continue
+        heading = m.group().strip()
+        if _LISTED.match(text, m.end()):
+            continue
+        number = top[-1].number + 1
+        return _Candidate(number, m.start(), m.end(), heading, classify_heading(heading), False)
+    return None
 
 
 def _index_by_topic(sections: list[Section]) -> dict[str, tuple[Section, ...]]:
@@ -311,7 +424,12 @@ def announced_sections(text: str, limit: int) -> tuple[str, ...]:
 
 def _announced_items(listing: str) -> tuple[str, ...]:
     listing = _ITEM_NUMBER.sub("", listing)
-    pieces = [p.strip(" :,") for p in _ANNOUNCE_SPLIT.split(listing) if p.strip(" :,")]
+    pieces = [
+        part
+        for p in _ANNOUNCE_SPLIT.split(listing)
+        if p.strip(" :,")
+        for part in _split_joined(p.strip(" :,"))
+    ]
     items: list[str] = []
     for piece in pieces:
         if items and not _ITEM_FINAL.search(items[-1]):
@@ -321,6 +439,12 @@ def _announced_items(listing: str) -> tuple[str, ...]:
                 continue
         items.append(piece)
     return tuple(items)
+
+
+def _split_joined(piece: str) -> tuple[str, ...]:
+    """Two titles joined by 及/和 (``…改进情况及其他需要报告的事项``), or the piece."""
+    m = _JOINED_TITLES.fullmatch(piece)
+    return (m.group(1), m.group(2)) if m else (piece,)
 
 
 def dominant_year(text: str) -> int | None:

@@ -72,6 +72,7 @@ class Recorded:
     method: str
     path: str
     headers: dict[str, str]
+    """Header names in lower case."""
     body: dict[str, Any] | None
     at: float
 
@@ -119,6 +120,7 @@ def completion(request: Recorded, reply: Reply, number: int) -> dict[str, Any]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # a Delay step may still sleep when the test ends
     allow_reuse_address = True
 
 
@@ -150,7 +152,11 @@ class _HTTPService:
         except ValueError:
             body = {"_raw": raw.decode("utf-8", "replace")}
         request = Recorded(
-            handler.command, handler.path, dict(handler.headers), body, time.monotonic()
+            handler.command,
+            handler.path,
+            {name.lower(): value for name, value in handler.headers.items()},
+            body,
+            time.monotonic(),
         )
         with self._lock:
             self.requests.append(request)
@@ -169,7 +175,7 @@ class _HTTPService:
                 pass
 
         self._httpd = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -262,7 +268,7 @@ class CountingProxy(_HTTPService):
         forward = urllib.request.Request(
             self.target + request.path, data=data, method=request.method,
             headers={"Content-Type": "application/json",
-                     "Authorization": request.headers.get("Authorization", "")},
+                     "Authorization": request.headers.get("authorization", "")},
         )  # fmt: skip
         try:
             with urllib.request.urlopen(forward, timeout=self.timeout) as answer:

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +22,7 @@ from extract.batch import (
     run_batch,
 )
 from extract.cli import app
+from extract.errors import InputError
 from tests.conftest import REPORTS, SEED_FILES
 
 runner = CliRunner()
@@ -270,3 +272,50 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> Non
 def test_jobs_below_one_is_a_usage_error() -> None:
     result = runner.invoke(app, ["extract", str(SEED_FILES[0]), "--jobs", "0"])
     assert result.exit_code == 2
+
+
+def test_the_output_alone_is_nothing_to_extract(tmp_path: Path) -> None:
+    out = tmp_path / "run.txt"
+    out.write_text("earlier")
+    result = runner.invoke(app, ["extract", str(out), "-f", "jsonl", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "nothing to extract" in result.stderr
+    assert out.read_text() == "earlier"
+
+
+@pytest.fixture
+def endpoint_down_at_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's endpoint goes down when it reaches the input named 2.txt."""
+    import extract.engines.rules as rules
+
+    extract = rules.RulesEngine.extract
+
+    def flaky(self: rules.RulesEngine, doc: Any) -> Any:
+        if doc.source.file.endswith("2.txt"):
+            raise InputError("endpoint", "LLM endpoint http://127.0.0.1:9/v1 unreachable")
+        return extract(self, doc)
+
+    monkeypatch.setattr(rules.RulesEngine, "extract", flaky)
+
+
+@pytest.mark.usefixtures("endpoint_down_at_2")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_engine_error_stops_the_batch_with_exit_2(corpus: Path, jobs: str) -> None:
+    out = corpus.parent / "run.jsonl"
+    result = runner.invoke(app, ["extract", str(corpus), "--jsonl", str(out), "-j", jobs])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: LLM endpoint http://127.0.0.1:9/v1 unreachable"
+    ]
+    assert not out.exists()
+
+
+@pytest.mark.usefixtures("endpoint_down_at_2")
+def test_under_resume_an_engine_error_keeps_the_finished_reports(corpus: Path) -> None:
+    out = corpus.parent / "run.jsonl"
+    args = ["extract", str(corpus / "a"), "--jsonl", str(out), "--resume", "-j", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "unreachable" in result.stderr and "keeps 2 finished reports" in result.stderr
+    kept = jsonl(out)
+    assert [Path(r["source"]["file"]).name for r in kept] == ["0.txt", "1.txt"]

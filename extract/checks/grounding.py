@@ -12,8 +12,9 @@ from schemas import Quantity, iter_figures
 
 BARE_NUMBER_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s?([千万亿])?")
 """Table cells and other figures without a counting unit ("| 74 |", "4,585", "1.2万")."""
-NONE_RE = re.compile(r"未|无(?!锡)|没有|不存在|零")
-"""Words of a "none" statement, the evidence of a zero ("未收到申请", "无任何收费")."""
+NONE_RE = re.compile(r"未|无(?!锡)|没有|不存在|零|不收|免费|免收")
+"""Words of a "none" statement, the evidence of a zero ("未收到申请", "无任何收费",
+"暂不收费", "免费提供")."""
 QUOTE_CHARS = 24
 
 

@@ -1,7 +1,8 @@
 """``govreport extract``: reports in (files, folders, stdin), checked JSON or a table out.
 
 Exit codes: 0 every input extracted, 1 some failed (each has an error record
-and an error line), 2 usage error, 130 interrupted.
+and an error line), 2 usage error or an engine that cannot work (the batch
+stops), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def extract(
     input never stops the batch: it gets an error record and an error line.
     Outputs keep the input order and are written atomically.
 
-    Exit codes: 0 all extracted, 1 some failed, 2 usage error, 130 interrupted.
+    Exit codes: 0 all extracted, 1 some failed, 2 usage or engine error, 130 interrupted.
 
     Examples:
 
@@ -180,6 +181,8 @@ def extract(
     except InputError as err:
         raise fail(str(err)) from err
     inputs = discover(paths, max_bytes=max_bytes, exclude=plan.path)
+    if not inputs:
+        raise fail("nothing to extract: the only input named is the output file")
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = run(inputs, settings, plan)
@@ -187,6 +190,8 @@ def extract(
         left = f": {plan.path} left as it was" if plan.path else ""
         stderr.print(f"interrupted{left}", highlight=False)
         raise typer.Exit(130) from None
+    except InputError as err:  # the engine cannot work: the batch stopped
+        raise fail(str(err)) from err
     finally:
         signal.signal(signal.SIGTERM, previous)
     if len(inputs) > 1:
@@ -197,12 +202,13 @@ def extract(
 def run(inputs: list[Job], settings: BatchSettings, plan: OutputPlan) -> Summary:
     """Extract ``inputs`` into the planned output; the summary of what happened.
 
-    Ctrl-C drops the output (it is written atomically), except under --resume,
-    where the finished records are kept so that the next --resume run goes on.
+    Ctrl-C, or an engine that cannot work (an endpoint down), stops the run and
+    drops the output (it is written atomically), except under --resume, where
+    the finished records are kept so that the next --resume run goes on.
     """
     summary = Summary()
     single = plan.fmt == "json" and len(inputs) == 1
-    interrupted = False
+    stopped: KeyboardInterrupt | InputError | None = None
     with ExitStack() as stack:
         resumed = resume_plan(stack, inputs, settings, plan)
         handle = open_output(stack, plan.path)
@@ -221,10 +227,10 @@ def run(inputs: list[Job], settings: BatchSettings, plan: OutputPlan) -> Summary
                     summary.add(record)
                     announce(record)
                     advance()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, InputError) as stop:
             if resumed is None:
                 raise
-            interrupted = True
+            stopped = stop
             handle.seek(kept)  # a record cut by Ctrl-C is dropped, whole ones stay
             handle.truncate()
             for record in resumed.reused_after(last):
@@ -239,12 +245,11 @@ def run(inputs: list[Job], settings: BatchSettings, plan: OutputPlan) -> Summary
         if single and summary.failed:
             raise typer.Exit(1)  # nothing to write: the atomic output is dropped
         writer.close()
-    if interrupted:
-        stderr.print(
-            f"interrupted: {plan.path} keeps {summary.ok} finished reports; "
-            "run the same command again to go on",
-            highlight=False,
-        )
+    if stopped is not None:
+        kept_note = f"{plan.path} keeps {summary.ok} finished reports; run again to go on"
+        if isinstance(stopped, InputError):
+            raise fail(f"{stopped}; {kept_note}")
+        stderr.print(f"interrupted: {kept_note}", highlight=False)
         raise typer.Exit(130)
     return summary
 

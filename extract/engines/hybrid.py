@@ -26,6 +26,7 @@ from extract.engines.base import Document, Engine, EngineOptions
 from extract.engines.llm import LLMEngine
 from extract.engines.llm.engine import result_checks
 from extract.engines.llm.groups import GROUPS
+from extract.engines.llm.models import META_FIELDS
 from extract.engines.llm.usage import Totals
 from schemas import Check, Quantity, Report, get_path, iter_figures, set_path
 
@@ -114,9 +115,9 @@ class Merge:
         if not self.report.problems and not self.report.improvements:
             self.report.problems = self.llm.problems
             self.report.improvements = self.llm.improvements
-        for name, value in self.llm.meta.model_dump(exclude_defaults=True).items():
-            if getattr(self.report.meta, name) in (None, [], "unknown"):
-                setattr(self.report.meta, name, value)
+        for name in META_FIELDS:
+            if getattr(self.report.meta, name) is None:
+                setattr(self.report.meta, name, getattr(self.llm.meta, name))
 
     def agreement(self, asked: bool) -> Check:
         """engine_agreement: the figures both engines stated, with different values."""
@@ -155,12 +156,16 @@ class HybridEngine:
         self.rules = rules
         self.llm = llm or LLMEngine(options)
 
+    def usage_line(self) -> str:
+        """The LLM usage of every report extracted so far (see LLMEngine.usage_line)."""
+        return self.llm.usage_line()
+
     def extract(self, doc: Document) -> Report:
         text = doc.text.text
         by_rules = self.rules.extract(doc)
         allowed = self.llm.config.groups or [g.name for g in GROUPS]
         asked = groups_to_ask(by_rules, run_checks(by_rules, text), allowed)
-        results = self.llm.answer(doc, asked) if asked else []
+        results = self.llm.answer(doc, asked)
         by_llm = Report(source=doc.source, meta=by_rules.meta.model_copy())
         for result in results:
             if result.reply is not None:

@@ -21,6 +21,8 @@ from extract.tables.scan import Cell
 Values = tuple[int | float | None, ...]
 SPLIT = "连写数字按表内勾稽关系唯一拆分"
 """The derivation of a cell cut out of a digit run: the only split the table's sums allow."""
+EQUAL_PARTS = "连写数字由各列相同的数字重复而成(如898989为89、89、89)"
+"""The derivation of cells read from a run that repeats one number once per column."""
 MAX_CANDIDATES = 24
 """Split alternatives kept for a row whose own identity leaves it ambiguous."""
 
@@ -33,6 +35,8 @@ class Fit:
     candidates: tuple[tuple[int, ...], ...] = ()
     split: bool = False
     """Read by splitting a digit run."""
+    how: str = SPLIT
+    """How the run was split (the derivation of its cells)."""
     ran_together: bool = False
     """Digits ran together and could not be split (yet): the row is flattened."""
     dashed: tuple[bool, ...] = ()
@@ -40,7 +44,7 @@ class Fit:
 
     @property
     def derivation(self) -> str | None:
-        return SPLIT if self.split else None
+        return self.how if self.split else None
 
     @property
     def read(self) -> int:
@@ -102,9 +106,23 @@ def _split(cells: Sequence[Cell], n: int, groups: Sequence[int] | None) -> Fit:
     tokens = [c.text for c in cells]
     if sum(map(len, tokens)) < n or not any(t.isdigit() and len(t) > 1 for t in tokens):
         return Fit()  # cells missing, not run together
+    if groups is None and n >= 2 and len(tokens) == 1:
+        repeated = _equal_parts(tokens[0], n)
+        if repeated is not None:
+            return Fit((repeated,) * n, split=True, how=EQUAL_PARTS)
     splits = split_runs(tokens, n, groups, limit=MAX_CANDIDATES + 1)
     if splits is None or not splits or len(splits) > MAX_CANDIDATES:
         return Fit(ran_together=True)
     if len(splits) == 1:
         return Fit(splits[0], split=True)
     return Fit(candidates=tuple(splits), ran_together=True)
+
+
+def _equal_parts(token: str, n: int) -> int | None:
+    """The number that ``token`` repeats ``n`` times ("898989", 3 → 89), or None."""
+    if not token.isdigit() or len(token) % n:
+        return None
+    part = token[: len(token) // n]
+    if part * n != token or (len(part) > 1 and part[0] == "0"):
+        return None
+    return int(part)

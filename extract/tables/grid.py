@@ -2,7 +2,9 @@
 
 A cell missing from an otherwise read table is recovered from a sum identity
 only when it is the identity's one unknown, the result is not negative, and every
-other identity that it completes gives the same value. Recovered cells are
+other identity that it completes gives the same value. Several missing cells on
+one side of an identity whose known cells already balance are all 0: counts are
+never negative (a blank cell in a row whose printed 总计 is the sum of the others). Recovered cells are
 ``derived`` and name their identity; their evidence is the text of the rows the
 identity reads.
 """
@@ -20,6 +22,8 @@ from schemas import Quantity
 
 Key = tuple[str, str]
 """(row, column) of a cell."""
+ZERO_NOTE = "(其余各格已相等,空白格不能为负,只能为0)"
+"""Added to an identity's name for the blank cells it forces to zero."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,10 @@ class Grid:
             progress = False
             for identity in open_:
                 unknown = [k for k in identity.keys if k not in known]
-                if len(unknown) != 1 or unknown[0] in refused or not may_fill(unknown[0]):
+                if not unknown or any(k in refused or not may_fill(k) for k in unknown):
+                    continue
+                if len(unknown) > 1:
+                    progress = self._zeros(identity, unknown, containing, refused) or progress
                     continue
                 key = unknown[0]
                 value = self._solve(identity, key)
@@ -118,6 +125,39 @@ class Grid:
                 known[key] = Known(value, quote, identity.name)
                 progress = True
             open_ = [i for i in open_ if any(k not in known for k in i.keys)]
+
+    def _zeros(
+        self,
+        identity: Identity,
+        unknown: list[Key],
+        containing: dict[Key, list[Identity]],
+        refused: set[Key],
+    ) -> bool:
+        """Fill the unknown cells of ``identity`` with 0 when they all stand on one side and
+        the known cells already balance: being counts, they cannot be anything else."""
+        known = self.known
+        same_side = identity.left if unknown[0] in identity.left else identity.right
+        if any(k not in same_side for k in unknown):
+            return False
+        left = math.fsum(known[k].value for k in identity.left if k in known)
+        right = math.fsum(known[k].value for k in identity.right if k in known)
+        if not math.isclose(left, right, abs_tol=1e-6):
+            return False
+        derivation = f"{identity.name}{ZERO_NOTE}"
+        filled = False
+        for key in unknown:
+            quote = self._evidence(identity, key)
+            others = (
+                self._solve(other, key)
+                for other in containing[key]
+                if other is not identity and all(k in known for k in other.keys if k != key)
+            )
+            if quote is None or any(v is None or abs(v) > 1e-6 for v in others):
+                refused.add(key)
+                continue
+            known[key] = Known(0, quote, derivation)
+            filled = True
+        return filled
 
     def _solve(self, identity: Identity, key: Key) -> int | float | None:
         left = math.fsum(self.known[k].value for k in identity.left if k != key)

@@ -252,11 +252,15 @@ def identities(layout: str) -> tuple[tuple[Identity, ...], tuple[Identity, ...]]
     rows = [_row_identity(row, row_sum) for row in ROWS[layout]]
     first.extend(rows[i] for i, row in enumerate(ROWS[layout]) if row in categories)
     outcome = "(七)总计 = (一)至(六)之和"
+    by_leaf = "(七)总计 = (一)至(六)各小项之和"
     balance = "一 + 二 = 三(七)总计 + 四"
     every = [*rows, *first]
     for col in MATRIX_COLUMNS:
         every.append(
             Identity(tuple((r, col) for r in OUTCOME_ROWS), (("processed_total", col),), outcome)
+        )
+        every.append(
+            Identity(tuple((r, col) for r in leaves(layout)), (("processed_total", col),), by_leaf)
         )
         every.append(
             Identity(

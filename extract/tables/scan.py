@@ -40,7 +40,9 @@ SHORT_PAREN_RE = re.compile(r"\([^()\n]{0,30}\)")
 PROSE_RE = re.compile(r"[。;!?]|(?<!\d)[,:]|[,:](?!\d)")
 """Sentence punctuation: a chunk holding it is narrative, not a table row."""
 PIPE_CHUNK_RE = re.compile(r"[^|]+")
-SENTENCE_CHUNK_RE = re.compile(r"[^。]*。|[^。]+")
+SENTENCE_CHUNK_RE = re.compile(r"[^。]*?(?:。|(?<=\d{3})(?=[\u4e00-\u9fff]))|[^。]+")
+"""A sentence, or text up to a run of digits that words follow: in one-line text a
+flattened row's digits end where the next sentence starts, and only that part is prose."""
 UNITS = (
     "年|月|日|号|时|个|件|条|项|人|次|元|万|亿|千|篇|家|份|批|起|宗|例|名|场|期|届|岁|天|页"
     "|微克|平方|公里|米|吨|户|倍|%"
@@ -49,9 +51,11 @@ NUMBER_RE = re.compile(
     r"(?P<dash>(?<!\S)(?:—{1,2}|－|-{1,2}|/)(?!\S))"
     r"|(?<![\d.,/\-+A-Za-z第])[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
     rf"(?![\d.,%‰/\-A-Za-z)、]|\s*(?:{UNITS}))"
+    r"|(?<![\d.,/\-+A-Za-z第])\d+(?=(?:19|20)\d\d年)"
 )
 """A bare number in running table text (not a year, a count with a unit, a row number),
-or a dash standing for a blank cell."""
+or a dash standing for a blank cell. Digits glued to a year that starts the next
+paragraph (``…100012023年,…`` in one-line text) are the number without the year."""
 NUMBERS_ONLY_RE = re.compile(r"[\d.,+\-\s—－/]*")
 """A ``|`` piece holding several numbers and nothing else (a row whose inner separators were lost)."""
 CELL_RE = re.compile(r"([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元|件|条|项|个|人次|次|人)?")

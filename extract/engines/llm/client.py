@@ -25,12 +25,12 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.json import extract_json_from_codeblock
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from extract.engines.llm.config import LLMConfig
 from extract.engines.llm.models import SOURCES
 from extract.engines.llm.retry import transport_retrying
-from extract.engines.llm.salvage import Dropped, salvage
+from extract.engines.llm.salvage import Dropped, best_of
 from extract.engines.llm.usage import Tokens
 from extract.errors import InputError
 
@@ -42,6 +42,7 @@ MODES = {
 }
 THINK_RE = re.compile(r"<think>.*?</think>\s*", re.DOTALL)
 
+log = logging.getLogger(__name__)
 _instructor_log = logging.getLogger("instructor")
 if _instructor_log.level == logging.NOTSET:
     # Instructor logs every exhausted re-ask and transport fault at ERROR; the engine
@@ -75,13 +76,19 @@ def strip_think(response: Any) -> None:
             choice.message.content = THINK_RE.sub("", content).strip()
 
 
-def literal(message: dict[str, Any]) -> dict[str, Any]:
-    """``message`` protected from instructor's Jinja pass.
+def as_template(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Messages whose contents are Jinja variables, and the variables' values.
 
-    Instructor renders every message as a Jinja template whenever a validation
-    context is given; report text must reach the model as written.
+    Instructor renders every message as a Jinja template (then dedents it) whenever
+    a validation context is given; as variables, report text reaches the model as
+    written, braces and all.
     """
-    return {**message, "content": "{% raw %}" + message["content"] + "{% endraw %}"}
+    templated, variables = [], {}
+    for index, message in enumerate(messages):
+        name = f"message_{index}"
+        templated.append({**message, "content": "{{ " + name + " }}"})
+        variables[name] = message["content"]
+    return templated, variables
 
 
 def answer_text(completion: Any, mode: str) -> str:
@@ -111,10 +118,9 @@ class LLMClient:
     @property
     def sampling(self) -> dict[str, Any]:
         """The sampling parameters of every request (part of the cache key)."""
-        params: dict[str, Any] = {
-            "temperature": self.config.temperature,
-            "max_tokens": self.config.max_tokens,
-        }
+        params: dict[str, Any] = {"temperature": self.config.temperature}
+        if self.config.max_tokens:  # 0: not sent (reasoning models refuse max_tokens)
+            params["max_tokens"] = self.config.max_tokens
         if self.config.seed is not None:
             params["seed"] = self.config.seed
         return params
@@ -124,20 +130,26 @@ class LLMClient:
         prefix: str = "",
     ) -> Reply:  # fmt: skip
         """One validated answer of ``model``; NoAnswer, or InputError for endpoint faults."""
-        attempts: list[Tokens] = []
+        responses: list[Any] = []
+        attempts: list[Tokens] = []  # read at once: instructor later sums usage into responses
 
         def send(*args: Any, **kwargs: Any) -> Any:
             response = self._retrying.copy()(self._openai.chat.completions.create, *args, **kwargs)
             attempts.append(Tokens.of(response))
             strip_think(response)
+            responses.append(response)
+            if log.isEnabledFor(logging.DEBUG):
+                message = response.choices[0].message if response.choices else None
+                log.debug("%s attempt %d: %s", model.__name__, len(responses), message)
             return response
 
         create = instructor.patch(create=send, mode=MODES[self.config.mode])
-        context = {SOURCES: list(passages)}
+        templated, variables = as_template(messages)
+        context: dict[str, Any] = {**variables, SOURCES: list(passages)}
         try:
             answer = create(
                 response_model=model,
-                messages=[literal(message) for message in messages],
+                messages=templated,
                 context=context,
                 max_retries=self.config.max_retries,
                 strict=False,
@@ -147,26 +159,29 @@ class LLMClient:
         except InstructorRetryException as err:
             if isinstance(err.__cause__, openai.APIError):
                 raise self.endpoint_error(err.__cause__) from err
-            return self._salvage(err, model, context, prefix, tuple(attempts))
-        except IncompleteOutputException as err:
-            reason = f"the answer was cut off at max_tokens={self.config.max_tokens}"
-            raise NoAnswer(reason, tuple(attempts)) from err
+            return self._salvage(responses, attempts, model, context, prefix, _first_line(err))
+        except IncompleteOutputException:
+            cut = f"the answer was cut off at max_tokens={self.config.max_tokens}"
+            return self._salvage(responses, attempts, model, context, prefix, cut)
         return Reply(answer.model_dump(mode="json"), (), tuple(attempts))
 
     def _salvage(
-        self, err: InstructorRetryException, model: type[BaseModel], context: dict[str, Any],
-        prefix: str, attempts: tuple[Tokens, ...],
+        self, responses: list[Any], attempts: list[Tokens], model: type[BaseModel],
+        context: dict[str, Any], prefix: str, last_error: str,
     ) -> Reply:  # fmt: skip
-        """The last parseable answer with its failing parts dropped."""
-        for failed in reversed(err.failed_attempts or []):
+        """The answers of every attempt, salvaged and combined (:func:`best_of`)."""
+        answers = []
+        for response in responses:
             try:
-                data = json.loads(answer_text(failed.completion, self.config.mode))
-                answer, dropped = salvage(model, data, context, prefix)
-            except (ValueError, ValidationError, AttributeError, IndexError, TypeError):
+                answers.append(json.loads(answer_text(response, self.config.mode)))
+            except (ValueError, AttributeError, IndexError, TypeError):
                 continue
-            return Reply(answer.model_dump(mode="json"), tuple(dropped), attempts)
-        tries = len(err.failed_attempts or []) or err.n_attempts
-        raise NoAnswer(f"no valid answer after {tries} attempts: {_first_line(err)}", attempts)
+        try:
+            answer, dropped = best_of(model, answers, context, prefix)
+        except ValueError as err:  # ValidationError too: nothing could be kept
+            reason = f"no valid answer after {len(responses)} attempts: {last_error}"
+            raise NoAnswer(reason, tuple(attempts)) from err
+        return Reply(answer.model_dump(mode="json"), tuple(dropped), tuple(attempts))
 
     def endpoint_error(self, error: openai.APIError) -> InputError:
         """The one-line error for a fault of the endpoint (after the transport retries)."""

@@ -63,6 +63,7 @@ class LLMConfig:
     temperature: float = 0.0
     timeout_s: float = 120.0
     max_tokens: int = 2048
+    """Per call; 0 sends none (for models that refuse the parameter)."""
     seed: int | None = 0
     transport_attempts: int = 4
     """Tries per request for connection errors, timeouts, 429 and 5xx (tenacity)."""
@@ -173,7 +174,7 @@ def resolve_config(
     if values.get("mode", "json_schema") not in MODES:
         raise InputError("config", f"unknown --mode {values['mode']!r}: one of {', '.join(MODES)}")
     for name in ("max_retries", "transport_attempts", "concurrency", "max_tokens"):
-        minimum = 0 if name == "max_retries" else 1
+        minimum = 0 if name in ("max_retries", "max_tokens") else 1
         if values.get(name, minimum) < minimum:
             raise InputError("config", f"{name} must be at least {minimum}")
     return LLMConfig(**values)

@@ -47,7 +47,10 @@ class LLMEngine:
         unknown = set(self.config.groups or ()) - set(GROUP_NAMES)
         if unknown:
             raise InputError("config", f"unknown section groups {sorted(unknown)}: {GROUP_NAMES}")
-        self.prompts = prompts or load_prompts(self.config.prompts_dir)
+        try:
+            self.prompts = prompts or load_prompts(self.config.prompts_dir)
+        except (OSError, ValueError, KeyError) as err:
+            raise InputError("config", f"cannot read the prompts: {err}") from err
         self.client = LLMClient(self.config)
         self.cache = AnswerCache(self.config.cache_dir) if self.config.use_cache else None
         self.ledger = Ledger()
@@ -68,7 +71,7 @@ class LLMEngine:
 
         Calls run concurrently (``concurrency``); results keep the groups' order.
         """
-        wanted = groups or self.config.groups or GROUP_NAMES
+        wanted = groups if groups is not None else (self.config.groups or GROUP_NAMES)
         jobs = [(g, p) for g in GROUPS if g.name in wanted if (p := passages(g, doc))]
         if not jobs:
             return []
@@ -116,6 +119,10 @@ class LLMEngine:
             log.warning("%s: cached answer no longer validates; asking again", group.name)
             return None
         return Reply(answer.model_dump(mode="json"), entry.dropped, entry.attempts)
+
+    def usage_line(self) -> str:
+        """Calls, attempts, tokens, cache hits and cost of every report extracted so far."""
+        return self.ledger.totals().line(self.config.price())
 
     def engine_info(self, totals: Totals) -> EngineInfo:
         """Provenance and usage of one report."""

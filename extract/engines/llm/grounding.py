@@ -13,18 +13,55 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extract.checks.grounding import ungrounded_reason
+from extract.checks.grounding import states
 from extract.numbers import MULTIPLIERS, find_quantities, to_number
-from schemas import Quantity
 
 MAX_EVIDENCE = 300
 """Evidence length limit of the response models: one sentence or one table row."""
 MAX_QUOTE = 200
 """Length limit of quoted text fields (title, issuer, a problem)."""
 QUOTE_MARKS = "\"'“”‘’「」『』 \t\n"
-SHOWN = 30
-"""Characters of a quote repeated in an error message."""
 
+FIELD_CUES: tuple[tuple[str, str], ...] = (
+    ("proactive.total", "公开|发布"),
+    ("proactive.normative_docs", "规范性文件"),
+    ("proactive.rules", "规章"),
+    ("proactive.licensing", "许可"),
+    ("proactive.punishment", "处罚"),
+    ("proactive.coercion", "强制"),
+    ("proactive.admin_fees_yuan", "收费|费"),
+    ("requests.new", "申请|新收"),
+    ("requests.carried_over", "结转|上年"),
+    ("requests.processed_total", "办结|办理|答复|处理|总计"),
+    ("requests.carried_forward", "结转|下年"),
+    ("requests.outcomes.granted", "公开"),
+    ("requests.outcomes.partially_granted", "部分公开"),
+    ("requests.outcomes.denied", "不予公开|不公开"),
+    ("requests.outcomes.unable_to_provide", "无法提供|不掌握|不存在|非本机关"),
+    ("requests.outcomes.not_processed", "不予处理|不予受理"),
+    ("requests.outcomes.other", "其他"),
+    ("requests.by_applicant.natural_person", "自然人|个人|公民|群众"),
+    ("requests.by_applicant.commercial", "企业"),
+    ("requests.by_applicant.research", "科研"),
+    ("requests.by_applicant.public_interest", "公益"),
+    ("requests.by_applicant.legal_service", "法律服务|律师"),
+    ("requests.by_applicant.other_org", "组织|法人|其他"),
+    ("appeals.reconsideration", "复议"),
+    ("appeals.litigation", "诉讼|起诉"),
+    ("fees.collected_yuan", "费"),
+    ("capacity.staff_full_time", "专职"),
+    ("capacity.staff_part_time", "兼职"),
+    ("capacity.staff", "人员|专职|兼职"),
+    ("capacity.budget_yuan", "经费|费用|资金|预算"),
+    ("capacity.meetings", "会"),
+    ("capacity.trainings", "培训|讲座|学习"),
+    ("capacity.trainees", "培训|人次|参训"),
+)
+"""Words that any sentence stating the figure at a contract path contains (longest
+prefix wins). They keep a model from copying a number that belongs to another thing
+("通过政府网站公开36799条" is not a count of normative documents). Table rows are
+exempt: their column is not in the row."""
+_CUES = sorted(((path, re.compile(words)) for path, words in FIELD_CUES), key=lambda c: -len(c[0]))
 _DIGITS_RE = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.])")
 _DATE_OR_ORDINAL_AFTER = re.compile(r"\s?(?:年|月|日|号|%|％|届|季度)")
 _ORDINAL_BEFORE = ("第",)
@@ -41,17 +78,20 @@ class Stated:
 
 
 def _shown(text: str) -> str:
-    return f"“{text if len(text) <= SHOWN else text[: SHOWN - 1] + '…'}”"
+    """A quote in an error message, whole: a model copies what it is shown, ellipses too."""
+    return f"“{text}”"
 
 
-def find_quote(quote: str, sources: Sequence[str]) -> tuple[str, str] | None:
-    """(the quote as found, the passage holding it), trying it bare of quote marks too."""
+def cue_for(path: str) -> re.Pattern[str] | None:
+    """The cue words of the figure at contract path ``path``, if any."""
+    return next((cue for prefix, cue in _CUES if path.startswith(prefix)), None)
+
+
+def find_quote(quote: str, sources: Sequence[str]) -> str | None:
+    """``quote`` as it occurs in one of ``sources``, tried bare of quote marks too."""
     for candidate in dict.fromkeys((quote, quote.strip(QUOTE_MARKS))):
-        if not candidate:
-            continue
-        for source in sources:
-            if candidate in source:
-                return candidate, source
+        if candidate and any(candidate in source for source in sources):
+            return candidate
     return None
 
 
@@ -83,26 +123,38 @@ def _read_back(evidence: str, value: float) -> Stated | None:
 
 
 def ground_figure(
-    value: int | float, approx: bool, unit: str | None, evidence: str, sources: Sequence[str]
-) -> Stated:
-    """The figure, grounded in one of ``sources``, or ValueError saying what is wrong."""
+    value: int | float, approx: bool, unit: str | None, evidence: str, sources: Sequence[str],
+    cue: re.Pattern[str] | None = None,
+) -> Stated:  # fmt: skip
+    """The figure, grounded in one of ``sources``, or ValueError saying what is wrong.
+
+    ``cue``: words the evidence must contain unless it is a table row (see FIELD_CUES).
+    """
     found = find_quote(evidence, sources)
     if found is None:
         raise ValueError(
             f"evidence {_shown(evidence)} is not a verbatim quote of the report text: copy the "
             "words exactly as written (same characters, no paraphrase), or answer null"
         )
-    evidence, source = found
+    evidence = found
     read = _read_back(evidence, value)
     stated = read or Stated(value, False, unit if unit and unit in evidence else None, evidence)
-    quantity = Quantity(value=stated.value, approx=stated.approx, evidence=evidence)
-    reason = ungrounded_reason(quantity, source)
-    if reason is None and read is None and value != 0 and not _as_count(evidence, value):
+    if not states(evidence, stated.value):
+        reason = f"evidence {_shown(evidence)} does not contain the number {value}"
+    elif read is None and value != 0 and not _as_count(evidence, value):
         reason = f"{value} is a year, date or ordinal in {_shown(evidence)}, not a count"
+    else:
+        reason = None
     if reason is not None:
         raise ValueError(
             f"{reason}: the value must be the number written in the evidence (amounts in yuan: "
             "5万元 is 50000), 0 only when the evidence says there was none, otherwise null"
+        )
+    if cue is not None and "|" not in evidence and not cue.search(evidence):
+        words = "、".join(cue.pattern.split("|"))
+        raise ValueError(
+            f"evidence {_shown(evidence)} does not say what the number counts (no {words}): "
+            "quote the whole sentence that names it, or answer null"
         )
     return stated
 
@@ -112,7 +164,7 @@ def ground_quote(text: str, sources: Sequence[str]) -> str:
     found = find_quote(text, sources)
     if found is None:
         raise ValueError(f"{_shown(text)} is not in the report text: copy it verbatim, or null")
-    return found[0]
+    return found
 
 
 def ground_year(year: int, sources: Sequence[str]) -> int:

@@ -20,7 +20,7 @@ from extract.engines.llm.models import answer_model
 from schemas import Appeals, Proactive, Report, Requests
 
 MAX_PASSAGE_CHARS = 6000
-"""Above this, a group keeps only the lines that hold figures (and headings)."""
+"""Above this many characters, a group sends only the lines that may state figures."""
 HEAD_CHARS = 400
 """The title, issuer and dates of the overview group are read from the report's head..."""
 TAIL_CHARS = 160
@@ -32,6 +32,7 @@ DATE_RE = re.compile(r"(?:19|20)\d\d\s?(?:年\s?\d{1,2}\s?月|-\d{1,2}-\d{1,2})"
 FIGURE_LINE_RE = re.compile(
     r"\d|[一二三四五六七八九十百千万两零〇]+[条件人次项个名期万元]|未|无|没有|\|"
 )
+"""A line that may state a figure: digits, a counted Chinese numeral, a "none", a table row."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,14 @@ class Group:
 
 
 GROUPS: tuple[Group, ...] = (
-    Group("proactive", ("proactive",), answer_model(Proactive), "proactive"),
-    Group("requests", ("requests",), answer_model(Requests, exclude=("matrix",)), "requests"),
-    Group("appeals", ("appeals",), answer_model(Appeals), "appeals"),
+    Group("proactive", ("proactive",), answer_model(Proactive, path="proactive"), "proactive"),
+    Group(
+        "requests",
+        ("requests",),
+        answer_model(Requests, exclude=("matrix",), path="requests"),
+        "requests",
+    ),
+    Group("appeals", ("appeals",), answer_model(Appeals, path="appeals"), "appeals"),
     Group(
         "overview",
         ("fees", "capacity", "meetings_training"),

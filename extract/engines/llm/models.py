@@ -33,6 +33,7 @@ from pydantic.fields import FieldInfo
 from extract.engines.llm.grounding import (
     MAX_EVIDENCE,
     MAX_QUOTE,
+    cue_for,
     ground_date,
     ground_figure,
     ground_quote,
@@ -74,14 +75,23 @@ class Figure(BaseModel):
     )
 
 
-def _grounded_figure(figure: Any, info: ValidationInfo) -> Any:
-    passages = sources(info)
-    if passages is None:
-        return figure
-    stated = ground_figure(figure.value, figure.approx, figure.unit, figure.evidence, passages)
-    return Figure(
-        value=stated.value, approx=stated.approx, unit=stated.unit, evidence=stated.evidence
-    )
+@cache
+def grounded_figure(path: str) -> Any:
+    """The Figure type of the contract path ``path``: grounded, with the path's cue words."""
+    cue = cue_for(path)
+
+    def ground(figure: Figure, info: ValidationInfo) -> Figure:
+        passages = sources(info)
+        if passages is None:
+            return figure
+        stated = ground_figure(
+            figure.value, figure.approx, figure.unit, figure.evidence, passages, cue
+        )
+        return Figure(
+            value=stated.value, approx=stated.approx, unit=stated.unit, evidence=stated.evidence
+        )
+
+    return Annotated[Figure, AfterValidator(ground)]
 
 
 def _leaf(rule: Callable[[Any, Sequence[str]], Any]) -> AfterValidator:
@@ -94,9 +104,8 @@ def _leaf(rule: Callable[[Any, Sequence[str]], Any]) -> AfterValidator:
     return AfterValidator(validate)
 
 
-MAX_ITEMS = 20
+MAX_ITEMS = 15
 """Length limit of lists (channels, problems): a grammar-bound model cannot loop forever."""
-GroundedFigure = Annotated[Figure, AfterValidator(_grounded_figure)]
 QuotedText = Annotated[str, StringConstraints(max_length=MAX_QUOTE), _leaf(ground_quote)]
 LEAF_RULES: dict[str, AfterValidator] = {
     "title": _leaf(ground_quote),
@@ -142,18 +151,26 @@ def is_list(annotation: Any) -> bool:
     return get_origin(_non_none(annotation)) is list
 
 
-def _convert(name: str, info: FieldInfo) -> Any:
+def _class_name(field_name: str) -> str:
+    return "".join(part.capitalize() for part in field_name.split("_")) + "Answer"
+
+
+def _convert(name: str, info: FieldInfo, path: str) -> Any:
     """The response-model annotation of a schemas field (constraints kept on the inner type)."""
     annotation = info.annotation
     inner = _non_none(annotation)
     optional = inner is not annotation
     if inner is Quantity:
-        converted: Any = GroundedFigure
+        converted: Any = grounded_figure(path)
     elif _is_model(inner):
-        converted = answer_model(inner)
+        converted = answer_model(inner, _class_name(name), path=path)
     elif get_origin(inner) is list:
         (item,) = get_args(inner)
-        items = list[answer_model(item)] if _is_model(item) else list[QuotedText]  # type: ignore[misc]
+        items = (
+            list[answer_model(item, path=path)]  # type: ignore[misc]
+            if _is_model(item)
+            else list[QuotedText]
+        )
         converted = Annotated[items, Field(max_length=MAX_ITEMS)]
     else:
         converted = Annotated[inner, *info.metadata] if info.metadata else inner
@@ -177,18 +194,21 @@ def _field(info: FieldInfo, annotation: Any) -> Any:
 @cache
 def answer_model(
     model: type[BaseModel], name: str | None = None, include: tuple[str, ...] | None = None,
-    exclude: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (), path: str = "",
 ) -> type[BaseModel]:  # fmt: skip
     """The response model derived from the schemas model ``model`` (cached: one class each).
 
-    ``include``/``exclude`` pick top-level fields; nested ``Meta`` keeps META_FIELDS.
+    ``path`` is the contract path of ``model`` in a Report ("proactive"; "" for the
+    Report itself): it picks each figure's cue words. ``include``/``exclude`` pick
+    top-level fields; a nested ``Meta`` keeps META_FIELDS.
     """
     keep = include if include is not None else KEPT_FIELDS.get(model)
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
         if (keep is not None and field_name not in keep) or field_name in exclude:
             continue
-        annotation = _convert(field_name, info)
+        field_path = f"{path}.{field_name}" if path else field_name
+        annotation = _convert(field_name, info, field_path)
         fields[field_name] = (annotation, _field(info, annotation))
     return create_model(
         name or f"{model.__name__}Answer",

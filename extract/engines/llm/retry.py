@@ -60,7 +60,7 @@ class BackoffOrRetryAfter:
     """Tenacity wait: the server's Retry-After when it gives one, else backoff with jitter."""
 
     def __init__(self, base_s: float, max_s: float) -> None:
-        self._backoff = wait_exponential_jitter(initial=base_s, max=max_s, jitter=base_s)
+        self._backoff = wait_exponential_jitter(multiplier=base_s, max=max_s, jitter=base_s)
 
     def __call__(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None

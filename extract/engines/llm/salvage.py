@@ -113,3 +113,66 @@ def salvage(
                     dropped.append(Dropped(contract_path(prefix, loc, data), reason))
                 _remove(data, loc)
     return model.model_validate(data, context=context, strict=False), dropped
+
+
+def _fill(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Fill what ``target`` leaves null or empty with ``source``'s value, recursively.
+
+    A figure (a dict with ``evidence``) is a leaf: taken whole or not at all.
+    """
+    for key, value in source.items():
+        mine = target.get(key)
+        if value is None:
+            continue
+        if mine is None or mine == []:
+            target[key] = value
+        elif isinstance(mine, dict) and isinstance(value, dict) and "evidence" not in mine:
+            _fill(mine, value)
+
+
+def _stated_paths(data: Any, prefix: str) -> set[str]:
+    """Contract paths of the non-null leaves of an answer's data."""
+    found: set[str] = set()
+
+    def walk(node: Any, loc: Loc) -> None:
+        if isinstance(node, dict) and "evidence" not in node:
+            for key, value in node.items():
+                walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*loc, index))
+        elif node is not None:
+            found.add(contract_path(prefix, loc, data))
+
+    walk(data, ())
+    return found
+
+
+def best_of(
+    model: type[BaseModel], answers: list[Any], context: dict[str, Any], prefix: str = ""
+) -> tuple[BaseModel, list[Dropped]]:
+    """The last answer, salvaged, with what it left null taken from earlier answers.
+
+    ``answers`` are the parsed answers of the attempts, oldest first. A re-ask asks
+    the model to fix some fields and it often spoils others it had right: each
+    figure is kept from the latest attempt that grounded it. ValidationError when
+    no attempt can be salvaged.
+    """
+    salvaged: list[tuple[BaseModel, list[Dropped]]] = []
+    error: ValidationError | None = None
+    for data in answers:
+        try:
+            salvaged.append(salvage(model, data, context, prefix))
+        except ValidationError as err:
+            error = err
+    if not salvaged:
+        if error is None:
+            raise ValueError("no answer to salvage")
+        raise error
+    last, dropped = salvaged[-1]
+    merged = last.model_dump(mode="json")
+    for earlier, _ in reversed(salvaged[:-1]):
+        _fill(merged, earlier.model_dump(mode="json"))
+    final = model.model_validate(merged, context=context, strict=False)
+    stated = _stated_paths(final.model_dump(mode="json"), prefix)
+    return final, [d for d in dropped if d.path not in stated]

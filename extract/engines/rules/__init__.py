@@ -3,7 +3,7 @@
 One report's way through: meta from the head and the close of the text; the
 narrative figures by cues in the section of their topic (:mod:`.narrative`,
 :mod:`.cues`); for 2019/2021 reports the template tables laid over them
-(:mod:`.template_tables`); problems and improvements as lists (:mod:`.lists`).
+(:mod:`.template_tables`), for older reports their statistics table (统计表); problems and improvements as lists (:mod:`.lists`).
 A text that is no disclosure report (template ``unknown``) gets no figures and no meta
 beyond its template and script.
 """
@@ -18,7 +18,12 @@ from extract.engines.rules.lists import read_lists
 from extract.engines.rules.meta import read_meta
 from extract.engines.rules.narrative import Finder
 from extract.engines.rules.scan import Scan
-from extract.engines.rules.template_tables import apply_tables, read_tables
+from extract.engines.rules.template_tables import (
+    TABLE_TEMPLATES,
+    apply_statistics_table,
+    apply_tables,
+    read_tables,
+)
 from schemas import EngineInfo, Meta, Report, set_path
 
 __all__ = ["RulesEngine"]
@@ -46,7 +51,7 @@ class RulesEngine:
         if not segments.is_report:
             return report
         report.meta = meta.model_copy(update=asdict(read_meta(text, segments)))
-        scan = Scan(text)
+        scan = Scan(text, (at for s in segments.sections for at in (s.start, s.body_start)))
         finder = Finder(scan, segments)
         found = finder.find_all()
         for path, hit in found.items():
@@ -59,5 +64,7 @@ class RulesEngine:
         report.proactive.channels = channels
         report.proactive.channels_make_up_total = make_up
         apply_tables(report, read_tables(text, segments))
+        if segments.template not in TABLE_TEMPLATES:
+            apply_statistics_table(report, text)
         report.problems, report.improvements = read_lists(text, segments, scan.wrap_spans)
         return report

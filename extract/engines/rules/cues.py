@@ -29,6 +29,8 @@ class Cue:
     veto: re.Pattern[str] | None = None
     sentence_veto: re.Pattern[str] | None = None
     sentence_need: re.Pattern[str] | None = None
+    joined: re.Pattern[str] | None = None
+    """Another category joined to the cue's words (予以公开及部分公开258件): a count of both."""
 
 
 def cue(
@@ -40,6 +42,7 @@ def cue(
     veto: str | None = None,
     sentence_veto: str | None = None,
     sentence_need: str | None = None,
+    joined: str | None = None,
 ) -> Cue:
     """A cue from pattern strings; ``left`` gets the filler and the end anchor appended."""
 
@@ -54,6 +57,7 @@ def cue(
         veto=opt(veto),
         sentence_veto=opt(sentence_veto),
         sentence_need=opt(sentence_need),
+        joined=re.compile(rf"(?:{joined})(?:的)?(?:及|和|与|以及|、|或)$") if joined else None,
     )
 
 
@@ -93,6 +97,8 @@ NOT_REQUESTS = (
     r"复议|诉讼|许可|审批|信访|投诉|举报|咨询|来电|热线|提案|议案|建议|办件|留言|申诉|诉求"
 )
 NOT_PROCESSING = r"许可|审批|信访|热线|来电|提案|议案|建议|留言|诉求|办件|复议|诉讼|投诉|举报"
+ONE_OUTCOME = r"同意|部分公开|不予|免[于予]公开|否决"
+"""Words of one outcome: its count (同意公开答复数17条) is not the processed total."""
 APPEAL_RESULTS = r"维持|纠正|变更|撤销|撤消|驳回|败诉|胜诉|终止|审结|确认违法|结果|咨询"
 TOTAL_MARK = r"共|各类|各项|累计|合计|总|全部"
 """Words of a total; a clause that names a channel counts as the total only with one."""
@@ -101,6 +107,8 @@ YEAR_MARK = r"全年|本年|年度|年内|新增"
 GAP8 = r"[^,;。:]{0,8}?"
 ISSUING = r"制发|制定|出台|印发|发布|新制作|新制定|制作发布|制作|新发布"
 NORMATIVE = r"(?:行政)?规范性文件"
+IN_FORCE = r"现行有效|清理"
+"""Documents in force or reviewed (集中发布现行有效规范性文件393件), not issued this year."""
 RULES_DOC = r"规章(?!制度)"
 
 INFO_WORDS = r"(?:各类|各项|各种|相关|政府|政务|工作|类|的)*(?:信息)?"
@@ -108,11 +116,11 @@ PROACTIVE_TOTAL_LEFT = rf"(?:主动公开|公开发布|发布|公开|公布){INF
 PROACTIVE_NAMED = rf"主动公开{INFO_WORDS}"
 NOT_THE_YEAR_S = r"到年底|年底累计|历年|至今|(?:截至|截止)[^,;。:]{0,10}累计"
 """A cumulative count (本区到年底累计主动公开…), not the year's."""
-NOT_A_TOTAL = rf"申请|重点领域|专题|解读|回应|留言|咨询|{NOT_THE_YEAR_S}"
+NOT_A_TOTAL = rf"申请|予以公开|部分公开|不予公开|重点领域|专题|解读|回应|留言|咨询|{NOT_THE_YEAR_S}"
 PART_OF = r"其中|分别"
 
 CHANNEL_WORDS = (
-    r"门户网站|政府网站|门户网|政府网|政务网|网站|网页|微信|公众号|微博|新媒体|客户端|APP|抖音|头条号|"
+    r"门户网站|政府网站|门户网|政府网|政务网|网站|网页|互联网|微信|公众号|微博|新媒体|客户端|APP|抖音|头条号|"
     r"视频号|报刊|报纸|广播|电视|媒体|刊物|手册|宣传单|宣传册|宣传资料|公示栏|公开栏|公告栏|宣传栏|"
     r"宣传窗|橱窗|电子屏|显示屏|LED屏|发布会|公报|查阅点|查阅中心|档案馆|图书馆|"
     r"其他方式|其他形式|其他渠道|其他途径"
@@ -120,12 +128,22 @@ CHANNEL_WORDS = (
 """Words that name an outlet of proactive disclosure (网站, 微信, 公示栏 …)."""
 
 PROACTIVE = ("proactive",)
+PROACTIVE_TOTAL = ("proactive", "overview")
+"""The year's total is often stated in the overview (一、总体情况) when 二、 is the table."""
 PROACTIVE_DOCS = ("proactive", "overview")
 REQUESTS = ("requests",)
 APPEALS = ("appeals", "requests")
 FEES = ("fees", "requests", "other")
 CAPACITY = ("capacity", "overview", "meetings_training")
 MEETINGS = ("meetings_training", "capacity", "overview")
+
+
+FULL_TIME = r"(?:专职|全职)"
+
+
+def _no_staff(kind: str) -> re.Pattern[str]:
+    """A statement that there is no staff of ``kind`` (我局没有从事…工作的全职人员)."""
+    return re.compile(rf"(?:没有|无|未(?:配备|设置?))[^,;。:\n]{{0,20}}?{kind}(?:工作)?人员")
 
 
 def _doc_rules(prefix: str, noun: str, other: str) -> tuple[Rule, ...]:
@@ -140,8 +158,13 @@ def _doc_rules(prefix: str, noun: str, other: str) -> tuple[Rule, ...]:
             f"{prefix}.issued",
             PROACTIVE_DOCS,
             (
-                cue(rf"(?:{ISSUING}){GAP8}{noun}", units),
-                cue(r"(?:制发|制定|出台|印发|新制作|新制定)", units, sentence_need=last_named),
+                cue(rf"(?:{ISSUING}){GAP8}{noun}", units, veto=IN_FORCE),
+                cue(
+                    r"(?:制发|制定|出台|印发|新制作|新制定)",
+                    units,
+                    sentence_need=last_named,
+                    veto=IN_FORCE,
+                ),
             ),
         ),
         Rule(
@@ -165,34 +188,67 @@ def _doc_rules(prefix: str, noun: str, other: str) -> tuple[Rule, ...]:
     )
 
 
-def _outcome(name: str, left: str) -> Rule:
+OUTCOME_WORDS = {
+    "granted": r"(?<![部分不])予以公开|(?<!不)同意公开|全部公开|准予公开",
+    "partially_granted": r"部分(?:予以)?公开|同意部分公开",
+    "denied": r"不予(?:以)?公开|不同意公开|免[于予]公开|否决公开",
+    "unable_to_provide": (
+        r"无法提供|信息不存在|非本(?:机关|单位|部门)(?:所)?掌握|不掌握|"
+        r"不属于本(?:机关|单位|部门)?(?:公开)?(?:范围|职责|掌握)"
+    ),
+    "not_processed": r"不予(?:以)?处理",
+    "other": r"其他处理",
+}
+APPLICANT_WORDS = {
+    "natural_person": r"自然人|公民",
+    "commercial": r"商业企业",
+    "research": r"科研机构",
+    "public_interest": r"社会公益组织",
+    "legal_service": r"法律服务机构",
+}
+
+
+def _others(words: dict[str, str], name: str) -> str:
+    return "|".join(w for other, w in words.items() if other != name)
+
+
+def _outcome(name: str) -> Rule:
+    left = OUTCOME_WORDS[name]
     return Rule(
         f"requests.outcomes.{name}",
         REQUESTS,
         (
             cue(
-                f"(?:{left})(?:的)?(?:申请|政府信息|信息)?",
+                f"(?:{left})(?:的)?(?:申请|政府信息|信息)?(?:答复|决定)?",
                 CASE_UNITS,
                 veto=NOT_PROCESSING,
                 sentence_veto=NOT_PROCESSING,
+                joined=_others(OUTCOME_WORDS, name),
             ),
         ),
         zero=re.compile(rf"(?:无|没有|未有)[^,;。:\n]{{0,4}}?(?:{left})"),
     )
 
 
-def _applicant(name: str, left: str) -> Rule:
+def _applicant(name: str) -> Rule:
     return Rule(
         f"requests.by_applicant.{name}",
         REQUESTS,
-        (cue(f"(?:{left})(?:提出|提交)?(?:的)?(?:申请)?", CASE_UNITS, veto=NOT_REQUESTS),),
+        (
+            cue(
+                f"(?:{APPLICANT_WORDS[name]})(?:提出|提交)?(?:的)?(?:申请)?",
+                CASE_UNITS,
+                veto=NOT_REQUESTS,
+                joined=_others(APPLICANT_WORDS, name),
+            ),
+        ),
     )
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
         "proactive.total",
-        PROACTIVE,
+        PROACTIVE_TOTAL,
         (
             cue(PROACTIVE_TOTAL_LEFT, ITEM_UNITS, need=TOTAL_MARK, veto=f"{NOT_A_TOTAL}|{PART_OF}"),
             cue(PROACTIVE_NAMED, ITEM_UNITS, need=YEAR_MARK, veto=f"{NOT_A_TOTAL}|{PART_OF}"),
@@ -260,26 +316,17 @@ RULES: tuple[Rule, ...] = (
                 r"(?:已办结|办结|已答复|答复|办理完毕|已处理|处理完毕|全部办结)"
                 r"(?:[^,;。:]{0,6}?申请)?",
                 CASE_UNITS,
-                veto=NOT_PROCESSING,
+                veto=rf"{NOT_PROCESSING}|{ONE_OUTCOME}",
                 sentence_veto=NOT_PROCESSING,
             ),
         ),
+        zero=re.compile(
+            r"(?:不存在|没有|无)(?:任何)?(?:政府信息|信息公开|依申请公开)?(?:的)?(?:申请)?"
+            r"(?:答复|办结|办理|处理){1,2}(?:情况|事项)"
+        ),
     ),
-    _outcome("granted", r"(?<![部分不])予以公开|(?<!不)同意公开|全部公开|准予公开"),
-    _outcome("partially_granted", r"部分(?:予以)?公开|同意部分公开"),
-    _outcome("denied", r"不予(?:以)?公开|不同意公开"),
-    _outcome(
-        "unable_to_provide",
-        r"无法提供|信息不存在|非本(?:机关|单位|部门)(?:所)?掌握|不掌握|"
-        r"不属于本(?:机关|单位|部门)?(?:公开)?(?:范围|职责|掌握)",
-    ),
-    _outcome("not_processed", r"不予(?:以)?处理"),
-    _outcome("other", r"其他处理"),
-    _applicant("natural_person", r"自然人|公民"),
-    _applicant("commercial", r"商业企业"),
-    _applicant("research", r"科研机构"),
-    _applicant("public_interest", r"社会公益组织"),
-    _applicant("legal_service", r"法律服务机构"),
+    *(_outcome(name) for name in OUTCOME_WORDS),
+    *(_applicant(name) for name in APPLICANT_WORDS),
     Rule(
         "appeals.reconsideration.total",
         APPEALS,
@@ -312,8 +359,8 @@ RULES: tuple[Rule, ...] = (
             cue(r"(?:信息处理费|收费金额|收费总额|收费)", YUAN, veto=r"行政事业性|经费"),
         ),
         zero=re.compile(
-            r"(?:未|没有|无|均未|从未|并未)(?:向[^,;。:\n]{0,10}?)?(?:收取|收)(?:过|任何)?"
-            r"[^,;。:\n]{0,24}?费|无(?:任何)?收费|(?:收费|处理费|费用)[^,;。:\n]{0,6}?(?:为|是)(?:零|0)(?![\d.])"
+            r"(?:未|没有|无|均未|从未|并未|暂不|均不|不)(?:向[^,;。:\n]{0,10}?)?(?:收取|收)(?:过|任何)?"
+            r"[^,;。:\n]{0,24}?费|无(?:任何)?收费|免费提供|免收[^,;。:\n]{0,6}?费|(?:收费|处理费|费用)[^,;。:\n]{0,6}?(?:为|是)(?:零|0)(?![\d.])"
         ),
         zero_veto=re.compile(r"经费|行政事业性"),
     ),
@@ -337,13 +384,14 @@ RULES: tuple[Rule, ...] = (
         "capacity.staff_full_time",
         CAPACITY,
         (
-            cue(r"(?<!兼)专职(?:工作)?(?:人员)?", PEOPLE_UNITS),
+            cue(rf"(?<!兼){FULL_TIME}(?:工作)?(?:人员)?", PEOPLE_UNITS),
             cue(
                 STAFFING,
                 PEOPLE_UNITS,
-                right=r"^专职",
+                right=rf"^{FULL_TIME}",
             ),
         ),
+        zero=_no_staff(FULL_TIME),
     ),
     Rule(
         "capacity.staff_part_time",
@@ -356,6 +404,7 @@ RULES: tuple[Rule, ...] = (
                 right=r"^兼职",
             ),
         ),
+        zero=_no_staff("兼职"),
     ),
     Rule(
         "capacity.budget_yuan",
@@ -365,6 +414,11 @@ RULES: tuple[Rule, ...] = (
                 r"(?:经费|经费支出|支出)(?:[^,;。:]{0,4}?)",
                 YUAN,
                 veto=r"收取|收费|处理费|税|项目|行政事业性",
+            ),
+            cue(
+                r"(?:信息公开|政务公开)(?:工作)?(?:的)?(?:费用|开支)",
+                YUAN,
+                veto=r"收取|收费|处理费|减免|行政事业性",
             ),
         ),
     ),

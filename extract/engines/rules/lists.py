@@ -31,6 +31,8 @@ MEASURE_LEAD = re.compile(
     r"(?:下一步|今后|下年度|来年|新的一年|\d{4}\s*年)[,\s]*[^\s,。;:]{0,8}?(?:将|要|拟|计划)"
     r"(?:[^。;:\n]{0,16}?:)?"
 )
+REGION_COLON = re.compile(r"\s*:")
+"""A problems heading that ends in a colon (存在的主要问题:A;B;C。): the items follow."""
 LAST_YEAR = re.compile(r"上(?:一)?年度?|去年|以往")
 _ITEM_END = re.compile(r"[。;!?\n]")
 _SENTENCE_END = re.compile(r"[。!?\n]")
@@ -190,16 +192,21 @@ def _read_region(doc: _Text, start: int, end: int, kind: str) -> tuple[list[str]
     if not problems and kind != "improvements":
         first_run = runs[0].start if runs else end
         problems = _listed_after(doc, PROBLEM_LEAD, start, first_run, minimum=2)
+        if not problems and kind == "problems":
+            problems = _listed_after(doc, REGION_COLON, start, first_run, minimum=2, at_start=True)
+    if not measures and kind == "mixed" and runs:
+        measures = [item.text for run in _runs(doc, previous_end, end) for item in run.items]
     if not measures and kind != "problems":
         measures = _listed_after(doc, MEASURE_LEAD, previous_end, end, minimum=1)
     return problems, measures
 
 
 def _listed_after(
-    doc: _Text, lead: re.Pattern[str], start: int, end: int, minimum: int
+    doc: _Text, lead: re.Pattern[str], start: int, end: int, minimum: int, at_start: bool = False
 ) -> list[str]:
-    """Items listed with ``;`` after a lead (…表现在A;B;C等。 / 下一步,将A;B;C。)."""
-    m = lead.search(doc.text, start, end)
+    """Items listed with ``;`` after a lead (…表现在A;B;C等。 / 下一步,将A;B;C。), which
+    must stand right at ``start`` if ``at_start``."""
+    m = (lead.match if at_start else lead.search)(doc.text, start, end)
     if m is None:
         return []
     stop = doc.end_of(_SENTENCE_END, m.end(), end)

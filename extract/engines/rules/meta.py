@@ -36,6 +36,11 @@ HEAD_LINES = 15
 
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 PUBLISHED_RE = re.compile(rf"(?:发布日期|发布时间|公开日期|发表日期|发布于)[\s:|]*{_DATE}")
+PAGE_TIME_RE = re.compile(
+    rf"(?<!统计)(?<!截止)(?<!截至)(?:时间|日期)[^\S\n]*:[^\S\n]*{_DATE}[^\S\n]*\d{{1,2}}:\d{{2}}"
+)
+"""A page head's 时间:2024-03-08 15:34 (a date with its time of day)."""
+PAGE_HEAD = 1500
 WRITTEN_RE = re.compile(rf"(?:成文日期|发文日期|印发日期|生成日期)[\s:|]*{_DATE}")
 SIGNATURE_DATE_RE = re.compile(
     r"^[^\S\n]*(\d{4}|[〇零一二三四五六七八九]{4})[^\S\n]*年[^\S\n]*(\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -51,7 +56,7 @@ COMPILER_RE = re.compile(rf"([^\s,。;:《》()由]{{2,30}}?{ORG_SUFFIX})(?:负�
 """The body right before 编制 (由…办公室编制, …办公室编制了本报告)."""
 COMPILER_WINDOW = 40
 FIELD_RE = re.compile(
-    r"(?:发布机构|发文机关|发文单位|发布单位|信息来源|来源|发布者)[\s:|]*([^\s|:]{2,30})"
+    r"(?:发布机构|发文机关|发文单位|发布单位|信息来源|来源|发布者)[^\S\n]*[:|]?[^\S\n]*([^\s|:]{2,30})"
 )
 OPENING_RE = re.compile(
     rf"^\s*\d{{4}}\s*年(?:度)?,?\s*([^\s,。;:、]{{2,20}}?{ORG_SUFFIX})(?=坚持|认真|深入|紧紧|围绕|按照|全面|始终|继续|以)",
@@ -158,9 +163,10 @@ def _iso(year: str, month: str, day: str) -> str | None:
 
 
 def find_publish_date(text: str) -> str | None:
-    """发布日期/发布时间, else 成文日期/发文日期, else the date line that closes the report."""
-    for pattern in (PUBLISHED_RE, WRITTEN_RE):
-        for m in pattern.finditer(text):
+    """发布日期/发布时间, else 成文日期/发文日期, else a page head's 时间:… with a time of day,
+    else the date line that closes the report."""
+    for pattern, end in ((PUBLISHED_RE, None), (WRITTEN_RE, None), (PAGE_TIME_RE, PAGE_HEAD)):
+        for m in pattern.finditer(text, 0, end or len(text)):
             date = _iso(*m.groups())
             if date:
                 return date
@@ -219,9 +225,10 @@ def _clean_body(name: str) -> str:
 
 
 def _title_prefix(title: str) -> str | None:
-    """The body or place a title names before its year or its subject (咸宁高新区2016年…)."""
+    """The body or place a title names before its year or its subject (咸宁高新区2016年…,
+    2019年上海市人民政府办公厅政府信息公开…)."""
     m = re.match(
-        r"(.{2,40}?)(?:\d{4}\s*年|[〇零一二三四五六七八九]{4}年|政府信息公开|政务公开|信息公开)",
+        r"(?:\d{4}\s*年度?)?(.{2,40}?)(?:\d{4}\s*年|[〇零一二三四五六七八九]{4}年|政府信息公开|政务公开|信息公开)",
         title,
     )
     if m is None:

@@ -31,6 +31,11 @@ _CHANNEL_VETO = re.compile(
     r"留言|咨询|回复|评论|粉丝|关注|访问|浏览|点击|下载|解读|申请|回应|办结|受理"
 )
 _CHANNEL_UNITS = frozenset({"条", "篇", "件"})
+_DOC_KIND = re.compile(
+    r"(?:规章|规范性文件|文件|政策解读|解读|批复|公告|通知|办法|意见|决定|预算|决算)"
+    r"(?:共计|合计|共|计|达)?$"
+)
+"""A count of one kind of document (…等平台主动公开规章13件), not of what a channel carried."""
 _PREPOSITION = re.compile(r"通过|经由|利用|依托|借助|在")
 _NAME_SUFFIX = re.compile(
     r"(?:“[^”]{1,12}”|[^\s,;。:“”通在]{0,3}?)(?:公开平台|平台|专栏|栏目|公众号|客户端|账号|频道)|等"
@@ -112,7 +117,9 @@ class Finder:
         if hit.unit not in cue.units:
             return None
         left = self.left(hit)
-        if not cue.left.search(left[-CUE_WINDOW:]):
+        window = left[-CUE_WINDOW:]
+        m = cue.left.search(window)
+        if m is None or (cue.joined and cue.joined.search(window, 0, m.start())):
             return None
         if cue.need and not cue.need.search(left):
             return None
@@ -221,7 +228,7 @@ class Finder:
     def _channel_name(self, hit: Hit) -> str | None:
         """The channel a figure is counted for, as the report names it; None if none."""
         left = self.left(hit)
-        if not _CHANNEL_CUE.search(left) or _CHANNEL_VETO.search(left):
+        if not _CHANNEL_CUE.search(left) or _CHANNEL_VETO.search(left) or _DOC_KIND.search(left):
             return None
         if CHANNEL_RE.search(left):
             return channel_name(left)

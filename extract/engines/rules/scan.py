@@ -1,7 +1,7 @@
 """The figures of one text with their clause context, found once and looked up by span.
 
 A *clause* ends at ``,`` ``:`` ``;`` ``。`` and the like; a *sentence* at ``。``
-``;`` ``!`` ``?``. A line break counts as a boundary unless it only wraps a
+``;`` ``!`` ``?``, and both at the start and end of a heading. A line break counts as a boundary unless it only wraps a
 paragraph (PDF text: a long line that ends in a character, not punctuation).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extract.numbers import Parsed, find_quantities
@@ -102,7 +103,8 @@ class Hit:
 class Scan:
     """All figures of a text with clause and sentence boundaries, computed once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, breaks: Iterable[int] = ()) -> None:
+        """``breaks``: more positions where a sentence starts (headings run into one-line text)."""
         self.text = text
         self.quantities = find_quantities(text)
         self._starts = [q.start for q in self.quantities]
@@ -117,8 +119,9 @@ class Scan:
             clause.append(at)
             if m.group(0) in _SENTENCE_CHARS or m.group(0) == "\n":
                 sentence.append(at)
-        self._clause = clause
-        self._sentence = sentence
+        extra = {at - 1 for at in breaks if 0 < at <= len(text)}
+        self._clause = sorted(extra.union(clause))
+        self._sentence = sorted(extra.union(sentence))
 
     def hits(self, start: int, end: int) -> list[Hit]:
         """The figures inside ``[start, end)`` with their clause and sentence starts."""

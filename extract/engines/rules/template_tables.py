@@ -1,7 +1,8 @@
 """The 2019/2021 template tables, read by :mod:`extract.tables` and laid over the narrative.
 
 A printed table cell beats the narrative; the narrative beats a cell the table
-parser had to derive (a category row summed from its sub-rows). The total of
+parser had to derive (a category row summed from its sub-rows), and takes the place
+of such a 总计 cell in the matrix, so that the checks compare it with the sub-rows. The total of
 administrative litigation is derived from the two litigation groups when the
 text does not state it.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from extract.segment import Segments
 from extract.tables import parse_appeals_table, parse_proactive_table, parse_request_table
+from extract.tables.statistics import parse_statistics_table
 from schemas import (
     APPEAL_PARTS,
     APPLICANT_COLUMNS,
@@ -22,7 +24,12 @@ from schemas import (
     Quantity,
     Report,
     RequestMatrix,
+    Channel,
+    MatrixRow,
     TableInfo,
+    get_path,
+    iter_figures,
+    set_path,
 )
 
 TABLE_TEMPLATES = ("2019", "2021")
@@ -108,7 +115,15 @@ def _apply_matrix(report: Report, matrix: RequestMatrix) -> None:
     for name in OUTCOME_ROWS:
         row = getattr(matrix, name)
         outcomes = requests.outcomes
-        setattr(outcomes, name, _better(row.total if row else None, getattr(outcomes, name)))
+        narrative = getattr(outcomes, name)
+        printed = row.total if row else None
+        setattr(outcomes, name, _better(printed, narrative))
+        if narrative is not None and not narrative.derived and (printed is None or printed.derived):
+            # a total the table does not print: the narrative's, to be checked against the sub-rows
+            if row is None:
+                setattr(matrix, name, MatrixRow(total=narrative))
+            else:
+                row.total = narrative
     if matrix.new is not None:
         for name in APPLICANT_COLUMNS:
             applicants = requests.by_applicant
@@ -139,3 +154,26 @@ def _derive_litigation_total(appeals: Appeals) -> None:
         derived=True,
         derivation=LITIGATION_SUM,
     )
+
+
+def apply_statistics_table(report: Report, text: str) -> None:
+    """Fill the figures the narrative leaves open from a pre-2019 statistics table (统计表).
+
+    A channel the table counts is added unless the narrative names it already, or
+    names another outlet with the same count (网站公开 1795 vs 在互联网上…1795条).
+    """
+    known = {path: q.value for path, q in iter_figures(report) if q is not None}
+    table = parse_statistics_table(text, known=known)
+    if table is None:
+        return
+    for path, figure in table.figures.items():
+        if get_path(report, path) is None:
+            set_path(report, path, figure)
+    proactive = report.proactive
+    narrated = list(proactive.channels)
+    for name, count in table.channels:
+        if any(c.name == name or (count.value and c.count.value == count.value) for c in narrated):
+            continue
+        proactive.channels.append(Channel(name=name, count=count))
+    if not narrated and table.channels_make_up_total:
+        proactive.channels_make_up_total = True
