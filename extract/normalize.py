@@ -281,7 +281,7 @@ _PINYIN_SYLLABLE = (
 )
 _PINYIN_TONELESS = re.compile(rf"(?<=[\u3400-\u9fff])(?:\({_PINYIN_SYLLABLE}\))+")
 _TONE_MARK = re.compile(f"[{_TONED}]")
-_BROKEN_PINYIN_START = re.compile(rf"\A\ufffd?[a-z{_TONED}]{{0,6}}\)")
+_BROKEN_PINYIN_START = re.compile(rf"\A[a-z{_TONED}]{{0,6}}\)")
 
 
 def strip_pinyin(text: str, offs: Offsets) -> tuple[str, Offsets]:
@@ -318,8 +318,7 @@ _LINE_ENDS = re.compile(r"\r\n?")
 
 
 def clean(text: str, offs: Offsets) -> tuple[str, Offsets]:
-    """Artifacts, ``?`` lines and whitespace runs (line ends are already ``\n``)."""
-    text, offs = _sub(_ARTIFACTS, lambda m: "", text, offs)
+    """``?`` lines and whitespace runs (line ends are already ``\n``)."""
     text, offs = _sub(_QMARK_LINE, lambda m: "", text, offs)
     text, offs = _sub(_SPACES, lambda m: " ", text, offs)
     text, offs = _sub(_EDGE_SPACES, lambda m: "", text, offs)
@@ -409,6 +408,7 @@ def normalize_text(raw: str, encoding: str = "utf-8") -> NormalizedText:
     else:
         text, offs = raw, array("i", range(len(raw)))
     text, offs = _sub(_LINE_ENDS, lambda m: "\n", text, offs)
+    text, offs = _sub(_ARTIFACTS, lambda m: "", text, offs)  # before pinyin: 號\ufffd(hào)
     text, offs = strip_pinyin(text, offs)
     text, offs = to_halfwidth(text, offs)
     text, offs = clean(text, offs)

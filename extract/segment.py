@@ -1,7 +1,13 @@
 """Split a normalized report into its numbered sections and recognise its template.
 
 Top-level headings are ``一、…`` (also ``一 、``, ``一.``, ``第一部分``), sub-level
-headings ``(一)…`` at the start of a line. Each section gets the topics its
+headings ``(一)…`` at the start of a line. Text crawled onto one line keeps its
+headings inline, glued to table digits and body text ("…18651.06三、收到和处理政府信息
+公开申请情况(本列…", "概述2016年,…"): there a number followed by a standard section
+title (:func:`standard_title`) is a heading wherever it stands, and it ends where the
+title ends; an inline ``(一)`` that names a topic is a sub-heading in a one-line
+section. An appendix table (附件1:…统计表) after the last numbered section is a
+section too. Each section gets the topics its
 heading names (``proactive``, ``requests``, ``appeals``, ``fees``, ``capacity``,
 ``meetings_training``, ``problems``, ``improvements``, ``overview``, ``responses``,
 ``other``) from a keyword table, so that an engine reads each figure in the
@@ -50,7 +56,9 @@ SUB_INLINE_RE = re.compile(r"\((?P<num>[一二三四五六七八九十]+)\)[^\S\
 _AFTER_SENTENCE = "。;!?"
 _HEADING_END = re.compile(r"[。:;,!?|]|[^\S\n]+(?=\S)|\n")
 _TITLE_RUN = re.compile(r"[\u4e00-\u9fff、“”\"]{2,40}")
-_TITLE_CLOSE = re.compile(r"(?:情况|事项|措施|概述|概况|问题|打算|计划|方向|举措)(?:统计表|表)?|统计表|附表")
+_TITLE_CLOSE = re.compile(
+    r"(?:情况|事项|措施|概述|概况|问题|打算|计划|方向|举措)(?:统计表|表)?|统计表|附表"
+)
 """Words that close a section title of the genre."""
 _TITLE_JOIN = re.compile(r"及|和|与|以及|、")
 _RUN_ON = re.compile(r"[\d(\[第]")
@@ -74,9 +82,12 @@ _ROW_TAIL = re.compile(r"(?:(?:[^\S\n]+\d+(?:\.\d+)?){2,}|\d{5,})[^\S\n]*$")
 _TABLE_ROW_LABELS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|办理结果")
 
 ANNOUNCE_RE = re.compile(
-    r"(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?(?:由|包括|包含|分为|共分为|分)"
+    r"(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?(?:共)?(?:分为|分成|分|由|包括)"
+    r"[一二三四五六七八九十\d]+个?部分(?:组成)?[:,]?(?P<listed>[^。]{4,300}?)(?=。)"
+    r"|(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?(?:由|包括|包含|分为|共分为|分)"
     r"(?P<items>[^。]{4,300}?)(?:(?:等|共)?[一二三四五六七八九十\d]+个?部分|(?=。))"
 )
+"""The introduction's list of parts, after (本报告共分6个部分:…) or before its count."""
 _ITEM_NUMBER = re.compile(
     r"(?:^|(?<=[;,:]))\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*"
 )
@@ -328,9 +339,10 @@ def _in_sequence(cands: list[_Candidate], *, allow_inline: bool) -> list[_Candid
     return kept
 
 
-def _sub_sections(parent: Section, index: int, subs: list[_Candidate]) -> list[Section]:
+def _sub_sections(text: str, parent: Section, index: int, subs: list[_Candidate]) -> list[Section]:
+    """Sub-sections of ``parent``; inline ones only where its body is one line (crawled text)."""
     inside = [c for c in subs if parent.body_start <= c.start < parent.end]
-    if any(not c.inline for c in inside):
+    if any(not c.inline for c in inside) or "\n" in text[parent.body_start : parent.end].strip():
         inside = [c for c in inside if not c.inline]
     kept = _in_sequence(inside, allow_inline=True)
     out = []
@@ -377,9 +389,9 @@ def _build_sections(text: str) -> list[Section]:
             cand.heading, cand.topics, 1, cand.number, cand.start, end, cand.body_start
         )
         out.append(section)
-        children = _sub_sections(section, len(out) - 1, subs)
+        children = _sub_sections(text, section, len(out) - 1, subs)
         if not children:
-            children = _sub_sections(section, len(out) - 1, _arabic_run(section, arabic))
+            children = _sub_sections(text, section, len(out) - 1, _arabic_run(section, arabic))
         out.extend(children)
     return out
 
@@ -416,7 +428,7 @@ def _index_by_topic(sections: list[Section]) -> dict[str, tuple[Section, ...]]:
 def announced_sections(text: str, limit: int) -> tuple[str, ...]:
     """The parts the introduction says the report has (``全文由概述、…等五部分组成``)."""
     for m in ANNOUNCE_RE.finditer(text, 0, limit):
-        items = _announced_items(m.group("items").replace("\n", ""))
+        items = _announced_items((m.group("listed") or m.group("items")).replace("\n", ""))
         if len(items) >= 3 and sum(1 for item in items if classify_heading(item)) >= 2:
             return items
     return ()

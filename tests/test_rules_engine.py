@@ -9,6 +9,7 @@ from typing import Any
 import opencc
 import pytest
 
+from extract.api import extract_file
 from extract.checks.grounding import ungrounded_reason
 from extract.engines.base import Document
 from extract.engines.rules import RulesEngine
@@ -639,3 +640,162 @@ def test_litigation_total_is_derived_from_the_table_when_not_stated() -> None:
 def test_every_fixture_figure_is_grounded(path: Path) -> None:
     report, nt = run_file(path)
     assert_grounded(report, nt)
+
+
+# ---------------------------------------------------------------- older wording, one-line text
+
+
+def test_proactive_total_published_in_the_overview_when_section_two_is_a_table() -> None:
+    report = run(
+        "某区2019年政府信息公开工作年度报告\n一、总体情况\n(一)基本情况\n"
+        "今年,我区政府信息公开单位共公布政府信息2599条。\n"
+        "予以公开及部分公开258件。\n"
+        "二、主动公开政府信息情况\n| 第二十条第(一)项 |\n| 规章 | 0 | 0 | 0 |\n"
+    )
+    assert value(report, "proactive.total") == 2599
+
+
+def test_pre2019_outcome_wording() -> None:
+    report = requests(
+        "全县共收到政府信息公开申请21条;对依申请公开的答复总数21条,其中同意公开答复数17条,"
+        "其它公开答复数2条,免于公开答复数2条。"
+    )
+    assert value(report, "requests.processed_total") == 21
+    assert value(report, "requests.outcomes.granted") == 17
+    assert value(report, "requests.outcomes.denied") == 2
+    assert report.requests.outcomes.partially_granted is None
+    refused = requests("办结申请5件,其中同意部分公开答复数1条,否决公开答复数3条。")
+    assert value(refused, "requests.outcomes.partially_granted") == 1
+    assert value(refused, "requests.outcomes.denied") == 3
+    assert value(refused, "requests.processed_total") == 5
+
+
+def test_a_count_of_two_categories_fills_neither() -> None:
+    report = requests(
+        "答复申请805件。予以公开及部分公开258件,不予公开35件;自然人和商业企业共12件。"
+    )
+    outcomes = report.requests.outcomes
+    assert outcomes.granted is None and outcomes.partially_granted is None
+    assert value(report, "requests.outcomes.denied") == 35
+    assert report.requests.by_applicant.commercial is None
+    same = requests("信息不存在或不属于本机关公开范围的3件。")
+    assert value(same, "requests.outcomes.unable_to_provide") == 3
+
+
+def test_old_none_statements_and_budget_words() -> None:
+    report = run(
+        doc(
+            主动公开政府信息情况="略。",
+            依申请公开政府信息情况="因未发生政府信息公开申请,故不存在政府信息答复处理情况。",
+            政府信息公开的收费及减免情况="我区依申请提供政府信息暂不收费。",
+            工作人员及信息公开事务支出情况=(
+                "我局没有从事政府信息公开工作的全职人员,兼职人员1人。"
+                "用于税收宣传等产生的政府信息公开费用1万元。"
+            ),
+        )
+    )
+    assert value(report, "requests.processed_total") == 0
+    assert value(report, "fees.collected_yuan") == 0
+    assert value(report, "capacity.staff_full_time") == 0
+    assert value(report, "capacity.staff_part_time") == 1
+    assert value(report, "capacity.budget_yuan") == 10000
+    assert report.capacity.staff is None
+    full = run(doc(机构建设情况="配备全职人员2名,兼职人员3名。"))
+    assert value(full, "capacity.staff_full_time") == 2
+
+
+def test_a_count_of_one_document_kind_is_no_channel() -> None:
+    report = proactive("通过门户网站、政府公报等平台主动公开规章13件,行政规范性文件60件。")
+    assert report.proactive.channels == []
+    issued = proactive("清理并集中发布现行有效行政规范性文件393件。")
+    assert issued.proactive.normative_docs.issued is None
+    assert value(issued, "proactive.normative_docs.in_force") == 393
+
+
+def test_meta_page_time_and_a_title_that_starts_with_its_year() -> None:
+    report = run(
+        "2019年某市人民政府办公厅政府信息公开工作年度报告\n来源:某市人民政府办公厅\n"
+        "时间:2020-01-31 15:34\n一、总体情况\n全年主动公开政府信息30条。\n"
+        "二、主动公开政府信息情况\n好。\n"
+    )
+    assert report.meta.publish_date == "2020-01-31"
+    assert report.meta.issuer == "某市人民政府办公厅"
+
+
+def test_a_heading_glued_to_the_body_is_not_part_of_its_first_clause() -> None:
+    text = doc(概述="好。", 政府信息公开会议和培训情况="略。").replace(
+        "培训情况\n略。", "培训情况全年召开政府信息公开工作会议三次,举办培训班2期。"
+    )
+    report = run(text.replace("\n", ""))
+    assert value(report, "capacity.meetings") == 3
+    assert value(report, "capacity.trainings") == 2
+
+
+ONE_LINE_REPORTS = {
+    "real_pingtan_2024.txt": {
+        "proactive.total": 10407,
+        "requests.new": 218,
+        "requests.processed_total": 218,
+        "requests.outcomes.unable_to_provide": 75,
+        "appeals.litigation_after_reconsideration.total": 19,
+        "fees.collected_yuan": 0,
+    },
+    "real_pingtan_2019.txt": {
+        "proactive.total": 2599,
+        "proactive.normative_docs.issued": 89,
+        "requests.new": 23,
+        "requests.outcomes.unable_to_provide": 12,
+        "appeals.litigation_total": 0,
+    },
+    "real_pingtan_2016.txt": {
+        "proactive.total": 3460,
+        "proactive.channels[政府网站].count": 3460,
+        "requests.outcomes.granted": 0,
+        "fees.collected_yuan": 0,
+    },
+    "real_pingtan_county_2012.txt": {
+        "requests.outcomes.granted": 17,
+        "requests.outcomes.partially_granted": 2,
+        "requests.outcomes.denied": 2,
+        "appeals.litigation_total": 0,
+        "proactive.channels[政府公报].count": 0,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_LINE_REPORTS))
+def test_crawled_one_line_reports(name: str) -> None:
+    report, nt = run_file(REPORTS / name)
+    found = {path: q.value for path, q in iter_figures(report) if q is not None}
+    assert {path: found.get(path) for path in ONE_LINE_REPORTS[name]} == ONE_LINE_REPORTS[name]
+    assert_grounded(report, nt)
+
+
+def test_statistics_table_fills_what_the_narrative_leaves_open() -> None:
+    report, _ = run_file(REPORTS / "real_pingtan_2016.txt")
+    channel = report.proactive.channels[0]
+    assert channel.count is not None
+    assert (channel.name, channel.count.derived) == ("政府网站", True)
+    assert "3460" in (channel.count.derivation or "")
+    assert report.proactive.channels_make_up_total  # 3460 + 0 = the total
+    total = figure(report, "proactive.total")
+    assert not total.derived  # the narrative's, not the table's
+    county, _ = run_file(REPORTS / "real_pingtan_county_2012.txt")
+    names = [c.name for c in county.proactive.channels]
+    assert "互联网" in names and "网站" not in names  # the table's 网站公开 1795 is the same outlet
+    assert not county.proactive.channels_make_up_total  # 1795 + 0 ≠ 2026
+
+
+def test_blank_cells_forced_to_zero_and_narrative_category_totals() -> None:
+    report, _ = run_file(REPORTS / "real_shanghai_gov_office_2019.html")
+    matrix = report.requests.matrix
+    assert matrix is not None and matrix.carried_over is not None
+    zero = matrix.carried_over.commercial
+    assert zero is not None and (zero.value, zero.derived) == (0, True)
+    unable = matrix.unable_to_provide
+    assert unable is not None and unable.total is not None
+    assert (unable.total.value, unable.total.derived) == (265, False)  # the narrative's
+    assert [t.status for t in report.meta.tables] == ["parsed", "parsed", "partial"]
+    checked = extract_file(REPORTS / "real_shanghai_gov_office_2019.html")
+    failing = {c.id for c in checked.checks if c.status == "fail"}
+    assert failing == {"requests_outcomes_sum", "table_integrity"}  # 265 < 337; 表四 blanks

@@ -14,6 +14,7 @@ from extract.segment import (
     dominant_year,
     ordinal,
     segment,
+    standard_title,
 )
 from tests.conftest import REPORTS, seed
 
@@ -274,3 +275,115 @@ def test_dominant_year_skips_book_titles_and_document_numbers() -> None:
     assert dominant_year(text) == 2017
     assert dominant_year("2024 年 1 月，2024 年底，2025 年") == 2024
     assert dominant_year("no year") is None
+
+
+# ---------------------------------------------------------------- one-line text (crawler output)
+
+ONE_LINE = (
+    "某区2024年度政府信息公开工作年度报告 本报告共分6个部分:总体情况、主动公开政府信息情况、"
+    "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、"
+    "其他需要报告的事项。一、总体情况 2024年,我区持续深化政务公开。(一)主动公开方面。"
+    "全年主动公开政府信息10407条。(二)依申请公开方面。全年办理申请218件。(三)平台建设方面。好。"
+    "二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000"
+    "行政事业性收费18651.06三、收到和处理政府信息公开申请情况(本列数据的勾稽关系为:第一项加第二项之和,"
+    "等于第三项加第四项之和)申请人情况自然人一、本年新收政府信息公开申请数量21710000218"
+    "四、结转下年度继续办理0000000四、政府信息公开行政复议、行政诉讼情况行政复议结果维持总计"
+    "21317000001324019五、存在的主要问题及改进情况2024年,工作仍有不足。"
+    "六、其他需要报告的事项2024年,无收取信息处理费情况。"
+)
+
+
+def test_one_line_text_headings_after_digits_end_at_their_title() -> None:
+    s = seg_text(ONE_LINE)
+    assert top_headings(s) == [
+        "总体情况",
+        "主动公开政府信息情况",
+        "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况",
+        "存在的主要问题及改进情况",
+        "其他需要报告的事项",
+    ]
+    text = normalize_text(ONE_LINE).text
+    requests = s.section("requests")
+    assert requests is not None and text[requests.body_start :].startswith("(本列数据")
+    assert "0000000" in text[requests.start : requests.end]  # 四、结转… is a row, not a heading
+    assert s.announced[-1] == "其他需要报告的事项"
+
+
+def test_inline_sub_headings_that_name_a_topic() -> None:
+    s = seg_text(ONE_LINE)
+    subs = [(sec.heading, sec.topic) for sec in s.sections if sec.level == 2]
+    assert subs == [("主动公开方面", "proactive"), ("依申请公开方面", "requests")]
+    proactive = s.topic_sections("proactive")
+    text = normalize_text(ONE_LINE).text
+    assert any("10407条" in text[sec.start : sec.end] for sec in proactive)
+
+
+def test_headings_that_run_into_body_text_are_cut() -> None:
+    text = (
+        "某区2016年度政府信息公开工作年度报告 本报告由概述等部分组成。一、 概述2016年,好。"
+        "二、主动公开政府信息情况(一)主动公开政府信息的数量2016年全区主动公开政府信息3460条。"
+        "(二)主动公开政府信息的主要形式1.门户网站。"
+        "三、政府信息公开的收费及减免情况2016年我区依申请提供政府信息暂不收费。"
+        "四、主要问题和改进措施2016年,仍有不足。"
+    )
+    s = seg_text(text)
+    assert top_headings(s) == [
+        "概述", "主动公开政府信息情况", "政府信息公开的收费及减免情况", "主要问题和改进措施",
+    ]  # fmt: skip
+    assert [sec.heading for sec in s.sections if sec.level == 2] == [
+        "主动公开政府信息的数量", "主动公开政府信息的主要形式",
+    ]  # fmt: skip
+    assert s.section("fees") is not None and s.section("requests") is None
+
+
+def test_inline_numbers_of_a_list_or_an_ordinal_are_no_headings() -> None:
+    text = (
+        "某局2016年政府信息公开工作年度报告 本报告包括:一、概述;二、主动公开情况;三、依申请公开情况。"
+        "第一、二季度主动公开情况良好。一、概述 好。二、主动公开情况 发布30条。三、依申请公开情况 无申请。"
+    )
+    s = seg_text(text)
+    assert top_headings(s) == ["概述", "主动公开情况", "依申请公开情况"]
+    body = normalize_text(text).text
+    assert body[s.sections[0].start :].startswith("一、概述 好")
+
+
+def test_appendix_tables_are_sections() -> None:
+    text = (
+        "某县2012年政府信息公开工作年度报告\n一、概述\n好。\n二、主动公开政府信息情况\n发布30条。\n"
+        "三、存在的主要问题及改进情况\n不足。\n某县人民政府 2013年1月16日 "
+        "附件1:某县2012年政府信息公开情况统计表 指标名称计量单位2012年度历年累计主动公开信息数条3030\n"
+    )
+    s = seg_text(text)
+    assert s.found[-1] == "附件1:某县2012年政府信息公开情况统计表"
+    assert s.section("tables") is s.sections[-1]
+    problems = s.section("problems")
+    assert (
+        problems is not None
+        and "指标名称" not in normalize_text(text).text[problems.start : problems.end]
+    )
+    bare = text.replace("附件1:", "")
+    assert seg_text(bare).found[-1] == "某县2012年政府信息公开情况统计表"
+    mention = text.replace(" 附件1:", "详见附件1:").replace("统计表 指标", "统计表。指标")
+    assert len(seg_text(mention).found) == 3
+
+
+def test_announced_titles_joined_by_and_are_two_parts() -> None:
+    text = (
+        "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+        "政府信息公开工作存在的主要问题及改进情况及其他需要报告的事项。"
+    )
+    assert announced_sections(text, len(text))[-2:] == (
+        "政府信息公开工作存在的主要问题及改进情况", "其他需要报告的事项",
+    )  # fmt: skip
+    listing = "本报告由概述、主动公开情况、审批事项及处理情况、主要问题和改进措施和政府信息公开情况统计表共五个部分组成。"
+    assert announced_sections(listing, len(listing)) == (
+        "概述", "主动公开情况", "审批事项及处理情况", "主要问题和改进措施", "政府信息公开情况统计表",
+    )  # fmt: skip
+
+
+def test_standard_title() -> None:
+    assert standard_title("主动公开政府信息情况第二十条第(一)项") == "主动公开政府信息情况"
+    assert standard_title("存在的主要问题及改进情况2024年") == "存在的主要问题及改进情况"
+    assert standard_title("平潭县政府信息公开情况统计表 指标") == "平潭县政府信息公开情况统计表"
+    assert standard_title("加强组织领导") is None

@@ -10,7 +10,8 @@ import pytest
 from extract.normalize import normalize_bytes, normalize_text
 from extract.tables import parse_appeals_table, parse_proactive_table, parse_request_table
 from extract.tables.digits import split_runs
-from extract.tables.fit import SPLIT, fit_cells
+from extract.tables.fit import EQUAL_PARTS, SPLIT, fit_cells
+from extract.tables.grid import Grid, Identity
 from extract.tables.scan import Cell
 from schemas import MATRIX_COLUMNS, MATRIX_ROWS, Quantity, RequestMatrix, figure_dict
 
@@ -597,7 +598,7 @@ def test_appeals_single_blank_cell_recovered():
     found, info = appeals(
         APPEALS_HEADER + "| 2 | 1 | 0 | 1 | | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
     )
-    assert info.status == "partial" and info.cells_read == 14
+    assert info.status == "parsed" and info.cells_read == 14  # every cell known, one derived
     total = found.reconsideration.total
     assert total.value == 4 and total.derived and "行政复议总计" in (total.derivation or "")
 
@@ -696,3 +697,72 @@ def test_a_long_flattened_table_stays_bounded():
     matrix, info = parse_request_table(*whole(text), "2021")
     assert matrix is None and info.status == "flattened"
     assert time.perf_counter() - started < 2.0
+
+
+# ---------------------------------------------------------------- blanks, repeats, one-line text
+
+
+def test_blank_cells_are_zero_only_where_an_identity_forces_it():
+    grid = Grid("| 二、上年结转 | 18 | | | | | | 18 |\n| 三 | 5 | | 7 |")
+    grid.spans = {"a": (0, 31), "b": (32, 43)}
+    for key, v in ((("a", "x"), 18), (("a", "t"), 18), (("b", "x"), 5), (("b", "t"), 7)):
+        grid.read(key, v)
+    rows = [
+        Identity((("a", "x"), ("a", "y"), ("a", "z")), (("a", "t"),), "a 总计"),
+        Identity((("b", "x"), ("b", "y"), ("b", "z")), (("b", "t"),), "b 总计"),
+    ]
+    grid.derive(rows, lambda key: True)
+    for key in (("a", "y"), ("a", "z")):
+        zero = grid.quantity(key)
+        assert zero is not None and (zero.value, zero.derived) == (0, True)
+        assert (zero.derivation or "").startswith("a 总计") and "0" in (zero.derivation or "")
+    assert grid.quantity(("b", "y")) is None  # 5 + ? + ? = 7: two unknowns, no single answer
+
+
+def test_forced_zeros_yield_to_a_contradicting_identity():
+    grid = Grid("row a 1 1\nrow b 1")
+    grid.spans = {"a": (0, 9), "b": (10, 17)}
+    grid.read(("a", "x"), 1)
+    grid.read(("a", "t"), 1)
+    grid.read(("b", "t"), 1)
+    identities = [
+        Identity((("a", "x"), ("a", "y"), ("a", "z")), (("a", "t"),), "a"),
+        Identity((("a", "y"),), (("b", "t"),), "y = b"),  # says a.y is 1
+    ]
+    grid.derive(identities, lambda key: True)
+    assert grid.quantity(("a", "y")) is None
+    assert value(grid.quantity(("a", "z"))) == 0
+
+
+def test_a_2019_table_with_blank_cells_is_read_whole():
+    report = normalize_bytes((REPORTS / "real_shanghai_gov_office_2019.html").read_bytes()).text
+    start = report.index("三、收到和处理")
+    matrix, info = parse_request_table(
+        report, start, report.index("四、政府信息公开行政复议"), "2019"
+    )
+    assert matrix is not None and info.status == "parsed" and info.cells_read == 35
+    assert values(matrix)["granted"] == [258, 12, 0, 0, 1, 1, 272]
+    assert values(matrix)["unable_not_held"] == [252, 12, 0, 0, 1, 0, 265]
+    assert values(matrix)["other"] == [0, 0, 0, 0, 0, 0, 0]
+    assert_grounded(matrix, report)
+
+
+def test_a_run_that_repeats_one_number_per_column():
+    fit = fit_cells([Cell("898989", 0, 6, 898989)], False, 3, None)
+    assert fit.values == (89, 89, 89) and fit.derivation == EQUAL_PARTS
+    assert fit_cells([Cell("3960181", 0, 7, 3960181)], False, 3, None).values is None
+    assert fit_cells([Cell("969696", 0, 6, 969696)], False, 1, None).values == (969696,)
+
+
+def test_one_line_rows_end_where_the_next_sentence_starts():
+    raw = (
+        "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+        "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+        "2101410113100012023年,本局被申请行政复议4件。"
+    )
+    found, info = appeals(raw)
+    assert info.status == "parsed"
+    assert [value(getattr(found.reconsideration, c)) for c in ("upheld", "corrected", "total")] == [
+        2, 1, 4,
+    ]  # fmt: skip
+    assert value(found.litigation_after_reconsideration.total) == 1

@@ -97,9 +97,10 @@ def parse_appeals_table(
     if grid.known:
         grid.derive(IDENTITIES, lambda key: True)
     read = fit.stated
+    known = sum((group, col) in grid.known for group in GROUPS for col in COLUMNS)
     status: Status = (
         "flattened" if fit.ran_together and fit.values is None else "empty" if not read
-        else "parsed" if read == CELLS else "partial"
+        else "parsed" if known == CELLS else "partial"
     )  # fmt: skip
     info = TableInfo(name="appeals", status=status, cells_read=read, cells_expected=CELLS)
     if not grid.known:

@@ -4,9 +4,9 @@ A cell missing from an otherwise read table is recovered from a sum identity
 only when it is the identity's one unknown, the result is not negative, and every
 other identity that it completes gives the same value. Several missing cells on
 one side of an identity whose known cells already balance are all 0: counts are
-never negative (a blank cell in a row whose printed 总计 is the sum of the others). Recovered cells are
-``derived`` and name their identity; their evidence is the text of the rows the
-identity reads.
+never negative (a blank cell in a row whose printed 总计 is the sum of the others).
+Recovered cells are ``derived`` and name their identity; their evidence is the text
+of the rows the identity reads.
 """
 
 from __future__ import annotations

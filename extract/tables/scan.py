@@ -40,9 +40,13 @@ SHORT_PAREN_RE = re.compile(r"\([^()\n]{0,30}\)")
 PROSE_RE = re.compile(r"[。;!?]|(?<!\d)[,:]|[,:](?!\d)")
 """Sentence punctuation: a chunk holding it is narrative, not a table row."""
 PIPE_CHUNK_RE = re.compile(r"[^|]+")
-SENTENCE_CHUNK_RE = re.compile(r"[^。]*?(?:。|(?<=\d{3})(?=[\u4e00-\u9fff]))|[^。]+")
-"""A sentence, or text up to a run of digits that words follow: in one-line text a
-flattened row's digits end where the next sentence starts, and only that part is prose."""
+SENTENCE_CHUNK_RE = re.compile(
+    r"[^。]*?(?:。|(?<=\d{3})(?![个件条项人次元万亿千篇家份批起宗例名场期届岁天页户倍])"
+    r"(?=[\u4e00-\u9fff]))|[^。]+"
+)
+"""A sentence, or text up to a run of digits that words (not a counting unit) follow: in
+one-line text a flattened row's digits end where the next sentence starts, and only
+that part is prose."""
 UNITS = (
     "年|月|日|号|时|个|件|条|项|人|次|元|万|亿|千|篇|家|份|批|起|宗|例|名|场|期|届|岁|天|页"
     "|微克|平方|公里|米|吨|户|倍|%"

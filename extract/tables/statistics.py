@@ -23,18 +23,26 @@ from schemas import Quantity
 
 HEADER_RE = re.compile(
     r"指\s*标(?:\s*名\s*称)?[\s|]*(?:计\s*量\s*)?单\s*位[\s|]*"
-    r"(?:(?:\d{4}\s*年\s*度?|本\s*年\s*度?|数\s*量|历\s*年\s*累\s*计|累\s*计)[\s|]*)+"
+    r"(?:(?:\d{4}\s*年\s*度?|本\s*年\s*度?|数\s*量|统\s*计\s*数|数\s*值|历\s*年\s*累\s*计|累\s*计)"
+    r"[\s|]*)+"
 )
-"""The header row: 指标名称 | 计量单位 | 2016年度 | 历年累计."""
+"""The header row: 指标名称 | 计量单位 | 2016年度 | 历年累计 (or 统计指标 | 单位 | 统计数)."""
 CUMULATIVE_RE = re.compile(r"累\s*计")
 UNIT = r"万元|人次|条|件|元|人|次|个|项|篇|期|份"
 _CELL = r"(?:\d+(?:\.\d+)?|[-—/])(?![、.]\s*[\u4e00-\u9fff])"
-ROW_RE = re.compile(rf"(?P<unit>{UNIT})[ \t|]*(?P<cells>{_CELL}(?:[ \t|]+{_CELL})*)")
-"""A row's unit and its cells; the label is the text before the unit. Digits right
-before 、 or . and a word are the next row's number ("…3460853762、政府公报…")."""
-NOTE_RE = re.compile(r"\([^()\n]{0,60}\)")
-ITEM_RE = re.compile(r"^\s*(?:其中\s*[::]?\s*)?(?:(?P<n>\d{1,2})\s*[、.]|\(\s*[一二三四五六七八九十\d]{1,2}\s*\)|[一二三四五六七八九十]{1,2}\s*、)?\s*")
-"""Row numbering before a label: 其中:1、 / 2. / (一) / 一、."""
+ROW_RE = re.compile(rf"(?P<unit>{UNIT})[\s|]*(?P<cells>{_CELL}(?:[\s|]+{_CELL})*)")
+"""A row's unit and its cells (on one line, or one per line in PDF text); the label is
+the text before the unit. Digits right before 、 or . and a word are the next row's
+number ("…3460853762、政府公报…")."""
+NOTE_RE = re.compile(r"\([^()\n]{4,80}\)")
+"""A note in a label (不同渠道和方式公开相同信息计1条), left out."""
+MARKER_RE = re.compile(
+    r"其中\s*:|(?P<n>\d{1,2})\s*[、.](?=\s*[\u4e00-\u9fff])"
+    r"|\(\s*[一二三四五六七八九十\d]{1,2}\s*\)|[一二三四五六七八九十]{1,2}\s*、"
+)
+"""Row numbering before a label: 其中: / 1、 / 2. / (一) / 一、."""
+CELL_BREAK_RE = re.compile(r"[|\n]|[-—/]{1,2}")
+"""What stands between a label and the row before it: a cell border, a dash cell."""
 MAX_DIGITS = 7
 WAN = 10_000
 
@@ -62,6 +70,7 @@ ROW_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("capacity.staff_full_time", r"^专职(?:工作)?人员数$"),
         ("capacity.staff_part_time", r"^兼职(?:工作)?人员数$"),
         ("capacity.budget_yuan", r"^(?:政府信息公开)?(?:专项|工作)经费(?:数|金额)?$"),
+        ("capacity.meetings", r"^召开.{0,20}会议(?:次)?数$"),
         ("capacity.trainings", r"^举办(?:各类)?培训班?(?:次)?数$"),
         ("capacity.trainees", r"^(?:接受)?培训人(?:员|次)(?:数)?$"),
     )
@@ -76,10 +85,13 @@ class Row:
 
     label: str
     item: int | None
+    """Its number among the parts of the row above (1、 2. …; 0 for 其中: alone), else None."""
     unit: str
     tokens: tuple[str, ...]
     start: int
     end: int
+    piped: bool = False
+    """Cells kept their ``|`` separators: no digits ran together."""
 
 
 @dataclass
@@ -121,32 +133,52 @@ def read_rows(text: str, start: int, end: int) -> list[Row]:
     rows: list[Row] = []
     label_start = 0
     for m in ROW_RE.finditer(masked):
-        raw_label = masked[label_start : m.start()]
-        numbering = ITEM_RE.match(raw_label)
-        label = re.sub(r"\s+", "", raw_label[numbering.end() :] if numbering else raw_label)
-        item = int(numbering.group("n")) if numbering and numbering.group("n") else None
+        label, item, offset = _label(masked[label_start : m.start()])
         tokens = tuple(re.findall(r"\d+(?:\.\d+)?|[-—/]", m.group("cells")))
+        piped = "|" in masked[m.start("unit") : m.end() + 1]
         if label and not re.search(r"\d", label):
-            rows.append(Row(label, item, m.group("unit"), tokens, start + label_start, start + m.end()))
+            row_start, row_end = start + label_start + offset, start + m.end()
+            rows.append(Row(label, item, m.group("unit"), tokens, row_start, row_end, piped))
         label_start = m.end()
     return rows
 
 
-def _options(tokens: tuple[str, ...], columns: int) -> tuple[list[tuple[float, float | None]], bool]:
-    """Possible (this year, cumulative) values of a row's tokens, and whether they were printed apart."""
+def _label(raw: str) -> tuple[str, int | None, int]:
+    """The label of a row, its item number and where it starts in ``raw`` (the text since
+    the row before): a heading row without cells (一、主动公开情况 — —) is cut off."""
+    at = 0
+    for m in CELL_BREAK_RE.finditer(raw):
+        if raw[m.end() :].strip():
+            at = m.end()
+    piece = raw[at:]
+    at += len(piece) - len(piece.lstrip())
+    markers = list(MARKER_RE.finditer(piece))
+    if not markers:
+        return re.sub(r"[\s|]+", "", piece), None, at
+    last = markers[-1]
+    label = re.sub(r"[\s|]+", "", piece[last.end() :])
+    if last.group("n"):
+        return label, int(last.group("n")), at
+    item = 0 if last.group().startswith("其中") else None  # 其中: a part of the row above
+    return label, item, at
+
+
+def _options(row: Row, columns: int) -> tuple[list[tuple[float, float | None]], bool]:
+    """Possible (this year, cumulative) values of a row, and whether they were printed apart."""
+    tokens = row.tokens
     values = [t for t in tokens if t[0].isdigit()]
     if len(values) != len(tokens) or not values:
         return [], False
-    if columns == 1 or len(values) >= 2:
-        this = _number(values[0])
-        cumulative = _number(values[1]) if columns == 2 and len(values) >= 2 else None
+    if columns == 1 or len(values) >= 2 or row.piped:
+        this = float(values[0])
+        cumulative = float(values[1]) if columns == 2 and len(values) >= 2 else None
         return [(this, cumulative)], True
     run = values[0]
     if run == "0":
         return [(0.0, None)], True  # the year's count is at most the cumulative one
     if not run.isdigit():
         return [], False
-    out = []
+    out: list[tuple[float, float | None]] = []
     for cut in range(1, len(run)):
         a, b = run[:cut], run[cut:]
         if _bad_cell(a) or _bad_cell(b):
@@ -158,10 +190,6 @@ def _options(tokens: tuple[str, ...], columns: int) -> tuple[list[tuple[float, f
 
 def _bad_cell(token: str) -> bool:
     return (len(token) > 1 and token[0] == "0") or len(token) > MAX_DIGITS
-
-
-def _number(token: str) -> float:
-    return float(token)
 
 
 def _path(label: str) -> str | None:
@@ -254,7 +282,7 @@ def parse_statistics_table(
         return None
     cells = []
     for row in rows:
-        options, printed = _options(row.tokens, found[2])
+        options, printed = _options(row, found[2])
         cells.append(Cell(row, options, printed))
     _settle(cells, _children(rows), known or {})
     table = StatisticsTable()

@@ -3,7 +3,8 @@
 One report's way through: meta from the head and the close of the text; the
 narrative figures by cues in the section of their topic (:mod:`.narrative`,
 :mod:`.cues`); for 2019/2021 reports the template tables laid over them
-(:mod:`.template_tables`), for older reports their statistics table (统计表); problems and improvements as lists (:mod:`.lists`).
+(:mod:`.template_tables`), for older reports their statistics table (统计表);
+problems and improvements as lists (:mod:`.lists`).
 A text that is no disclosure report (template ``unknown``) gets no figures and no meta
 beyond its template and script.
 """

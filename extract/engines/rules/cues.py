@@ -88,6 +88,7 @@ TRAINEE_UNITS = "人|人次|名"
 EVENT_UNITS = "次|场|场次|期|批次|个"
 STAFFING = r"(?:安排|配备|配置|确定|明确|设置|设有|共有|现有|配有|指定|有)(?:了)?"
 """Verbs before a head count (配备2名工作人员)."""
+FULL_TIME = r"(?:专职|全职)"
 YUAN = "元"
 
 NEG = r"(?:未|没有|无|并未|均未|未曾|从未)"
@@ -136,9 +137,6 @@ APPEALS = ("appeals", "requests")
 FEES = ("fees", "requests", "other")
 CAPACITY = ("capacity", "overview", "meetings_training")
 MEETINGS = ("meetings_training", "capacity", "overview")
-
-
-FULL_TIME = r"(?:专职|全职)"
 
 
 def _no_staff(kind: str) -> re.Pattern[str]:

@@ -26,7 +26,7 @@ MEASURE_WORDS = re.compile(
     r"改进|措施|下一步|今后|将(?:从|重点|继续|进一步|着力|以|在|围绕|做好|加强)|计划|打算|举措|努力|"
     r"下年度|来年|新的一年|拟"
 )
-PROBLEM_LEAD = re.compile(r"(?:表现在|表现为|主要是|主要有|体现在)[:]?")
+PROBLEM_LEAD = re.compile(r"(?:表现在|表现为|主要是|主要有|体现在|(?<=[,:])如)[:]?")
 MEASURE_LEAD = re.compile(
     r"(?:下一步|今后|下年度|来年|新的一年|\d{4}\s*年)[,\s]*[^\s,。;:]{0,8}?(?:将|要|拟|计划)"
     r"(?:[^。;:\n]{0,16}?:)?"
@@ -38,6 +38,8 @@ _ITEM_END = re.compile(r"[。;!?\n]")
 _SENTENCE_END = re.compile(r"[。!?\n]")
 _NEWLINE = re.compile(r"\n")
 _TRIM = " ,、:;。等\n"
+_SUMMARY_TAIL = re.compile(r"等(?:等)?(?:方面)?(?:的)?(?:问题|不足|情况)$")
+"""The words that close a listing (…与社会公众互动交流不足等问题)."""
 MAX_ITEM = 200
 
 
@@ -191,7 +193,7 @@ def _read_region(doc: _Text, start: int, end: int, kind: str) -> tuple[list[str]
         previous_end = run.items[-1].end if run.items else run.start
     if not problems and kind != "improvements":
         first_run = runs[0].start if runs else end
-        problems = _listed_after(doc, PROBLEM_LEAD, start, first_run, minimum=2)
+        problems = _listed_after(doc, PROBLEM_LEAD, start, first_run, minimum=2, commas=True)
         if not problems and kind == "problems":
             problems = _listed_after(doc, REGION_COLON, start, first_run, minimum=2, at_start=True)
     if not measures and kind == "mixed" and runs:
@@ -202,14 +204,24 @@ def _read_region(doc: _Text, start: int, end: int, kind: str) -> tuple[list[str]
 
 
 def _listed_after(
-    doc: _Text, lead: re.Pattern[str], start: int, end: int, minimum: int, at_start: bool = False
+    doc: _Text,
+    lead: re.Pattern[str],
+    start: int,
+    end: int,
+    minimum: int,
+    at_start: bool = False,
+    commas: bool = False,
 ) -> list[str]:
     """Items listed with ``;`` after a lead (…表现在A;B;C等。 / 下一步,将A;B;C。), which
-    must stand right at ``start`` if ``at_start``."""
+    must stand right at ``start`` if ``at_start``; with ``commas``, items listed with
+    ``,`` where no ``;`` parts them (主要是A,B,C等问题)."""
     m = (lead.match if at_start else lead.search)(doc.text, start, end)
     if m is None:
         return []
     stop = doc.end_of(_SENTENCE_END, m.end(), end)
-    parts = [p.strip(_TRIM) for p in doc.joined(m.end(), stop).split(";")]
-    parts = [p[:MAX_ITEM] for p in parts if p]
+    listing = _SUMMARY_TAIL.sub("", doc.joined(m.end(), stop).rstrip(_TRIM))
+    pieces = listing.split(";")
+    if len(pieces) < minimum and commas:
+        pieces = listing.split(",")
+    parts = [p.strip(_TRIM)[:MAX_ITEM] for p in pieces if p.strip(_TRIM)]
     return parts if len(parts) >= minimum else []

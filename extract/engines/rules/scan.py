@@ -1,7 +1,8 @@
 """The figures of one text with their clause context, found once and looked up by span.
 
 A *clause* ends at ``,`` ``:`` ``;`` ``。`` and the like; a *sentence* at ``。``
-``;`` ``!`` ``?``, and both at the start and end of a heading. A line break counts as a boundary unless it only wraps a
+``;`` ``!`` ``?``, and both at the start and the end of a heading (one-line text runs
+headings into their body). A line break counts as a boundary unless it only wraps a
 paragraph (PDF text: a long line that ends in a character, not punctuation).
 """
 

@@ -2,9 +2,10 @@
 
 A printed table cell beats the narrative; the narrative beats a cell the table
 parser had to derive (a category row summed from its sub-rows), and takes the place
-of such a 总计 cell in the matrix, so that the checks compare it with the sub-rows. The total of
-administrative litigation is derived from the two litigation groups when the
-text does not state it.
+of such a 总计 cell in the matrix, so that the checks compare it with the sub-rows.
+The total of administrative litigation is derived from the two litigation groups
+when the text does not state it. Older reports' statistics tables (统计表) fill what
+their narrative leaves open.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from schemas import (
     APPLICANT_COLUMNS,
     OUTCOME_ROWS,
     Appeals,
+    Channel,
+    MatrixRow,
     Proactive,
     Quantity,
     Report,
     RequestMatrix,
-    Channel,
-    MatrixRow,
     TableInfo,
     get_path,
     iter_figures,
@@ -172,7 +173,8 @@ def apply_statistics_table(report: Report, text: str) -> None:
     proactive = report.proactive
     narrated = list(proactive.channels)
     for name, count in table.channels:
-        if any(c.name == name or (count.value and c.count.value == count.value) for c in narrated):
+        if any(c.name == name or (count.value and c.count and c.count.value == count.value)
+               for c in narrated):  # fmt: skip
             continue
         proactive.channels.append(Channel(name=name, count=count))
     if not narrated and table.channels_make_up_total:
