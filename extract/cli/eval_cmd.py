@@ -11,7 +11,16 @@ import typer
 from rich.console import Console
 
 from extract.cli.app import app, fail, info, state, stderr
-from extract.cli.extract_cmd import engine_options
+from extract.cli.options import (
+    ApiKey,
+    BaseUrl,
+    Concurrency,
+    EngineName,
+    MaxRetries,
+    Mode,
+    Model,
+    engine_options,
+)
 from extract.engines import ENGINES, EngineOptions
 from extract.output import write_atomic
 
@@ -115,17 +124,17 @@ def _run_eval(
 def eval_(
     gold: Path | None = typer.Option(None, "--gold", help=GOLD_HELP),
     reports: list[Path] | None = typer.Option(None, "--reports", help=REPORTS_HELP),
-    engine: str = typer.Option("rules", "--engine", "-e", help=f"One of {', '.join(ENGINES)}."),
+    engine: EngineName = "rules",
     name: str | None = typer.Option(None, "--name", help="Run name (default: engine-model-time)."),
     runs_dir: Path | None = typer.Option(None, "--runs-dir", help="Where runs go (eval/runs)."),
     inject: int = typer.Option(0, "--inject", min=0, help="Error-injection study: N per report."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the error-injection study."),
-    base_url: str | None = typer.Option(None, help="LLM endpoint (OpenAI-compatible)."),
-    model: str | None = typer.Option(None, help="LLM model name."),
-    api_key: str | None = typer.Option(None, help="LLM API key (or OPENAI_API_KEY)."),
-    mode: str = typer.Option("json_schema", help="json_schema, tools, json or md_json."),
-    max_retries: int = typer.Option(2, help="Validation re-asks per LLM call."),
-    concurrency: int = typer.Option(4, help="Concurrent LLM calls."),
+    base_url: BaseUrl = None,
+    model: Model = None,
+    api_key: ApiKey = None,
+    mode: Mode = "json_schema",
+    max_retries: MaxRetries = 2,
+    concurrency: Concurrency = 4,
     cache_dir: Path | None = typer.Option(None, help="Cache folder (eval and LLM stores)."),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Extract everything again (bypass the eval and LLM caches)."

@@ -43,7 +43,17 @@ from extract.batch import (
     plan_resume,
 )
 from extract.cli.app import app, fail, info, is_tty, state, stderr
-from extract.engines import ENGINES, EngineOptions
+from extract.cli.options import (
+    ApiKey,
+    BaseUrl,
+    Concurrency,
+    EngineName,
+    MaxRetries,
+    Mode,
+    Model,
+    engine_options,
+)
+from extract.engines import ENGINES
 from extract.errors import InputError
 from extract.export import FORMATS, TABLE_FORMATS, TableLayout, open_writer
 from extract.output import atomic_writer
@@ -60,23 +70,6 @@ def parse_size(text: str) -> int:
     if not match:
         raise ValueError(f"not a size: {text!r} (try 20MB, 500KB, 1GB)")
     return int(float(match.group(1)) * _SIZE_UNITS[match.group(2).lower()])
-
-
-def engine_options(
-    base_url: str | None, model: str | None, api_key: str | None, mode: str,
-    max_retries: int, concurrency: int, cache_dir: Path | None, no_cache: bool,
-) -> EngineOptions:  # fmt: skip
-    """EngineOptions from the command-line flags (LLM engines only)."""
-    return EngineOptions(
-        base_url=base_url,
-        model=model,
-        api_key=api_key,
-        mode=mode,
-        max_retries=max_retries,
-        concurrency=concurrency,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +110,7 @@ def extract(
     paths: list[str] = typer.Argument(
         ..., help="Report files (.txt, .html), folders (searched recursively) or - for stdin."
     ),
-    engine: str = typer.Option("rules", "--engine", "-e", help=f"One of {', '.join(ENGINES)}."),
+    engine: EngineName = "rules",
     fmt: str = typer.Option("json", "--format", "-f", help="json, jsonl, csv or xlsx."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here, not stdout."),
     jsonl: Path | None = typer.Option(
@@ -138,12 +131,12 @@ def extract(
     evidence: bool = typer.Option(
         False, "--evidence", help="Table: add an _evidence column per figure."
     ),
-    base_url: str | None = typer.Option(None, help="LLM endpoint (OpenAI-compatible)."),
-    model: str | None = typer.Option(None, help="LLM model name."),
-    api_key: str | None = typer.Option(None, help="LLM API key (or OPENAI_API_KEY)."),
-    mode: str = typer.Option("json_schema", help="json_schema, tools, json or md_json."),
-    max_retries: int = typer.Option(2, help="Validation re-asks per LLM call."),
-    concurrency: int = typer.Option(4, help="Concurrent LLM calls."),
+    base_url: BaseUrl = None,
+    model: Model = None,
+    api_key: ApiKey = None,
+    mode: Mode = "json_schema",
+    max_retries: MaxRetries = 2,
+    concurrency: Concurrency = 4,
     cache_dir: Path | None = typer.Option(None, help="LLM cache folder."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the cache."),
 ) -> None:
