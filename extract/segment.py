@@ -101,8 +101,14 @@ _ITEM_FINAL = re.compile(
 
 # Wording of the official templates: table labels first, then the notice each cites.
 TEMPLATE_MARKERS: tuple[tuple[Template, re.Pattern[str]], ...] = (
-    ("2021", re.compile(r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知要求缴纳费用")),
-    ("2019", re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量")),
+    (
+        "2021",
+        re.compile(
+            r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知要求缴纳费用|"
+            r"本年处理决定数量|本年收费金额"
+        ),
+    ),
+    ("2019", re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")),
     ("2021", re.compile(r"〔2021〕30号|\[2021\]30号")),
     ("2019", re.compile(r"〔2019〕60号|\[2019\]60号")),
 )
@@ -325,14 +331,16 @@ def _inline_subs(text: str, tops: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
-def _in_sequence(cands: list[_Candidate], *, allow_inline: bool) -> list[_Candidate]:
-    """Keep headings numbered 1, 2, 3 … in order; after the first, a gap of one is allowed
-    for a heading that names a topic."""
+def _in_sequence(
+    cands: list[_Candidate], *, allow_inline: bool, first: int = 1
+) -> list[_Candidate]:
+    """Keep headings numbered ``first`` (1), 2, 3 … in order; after the first, a gap of one
+    is allowed for a heading that names a topic."""
     kept: list[_Candidate] = []
     for cand in cands:
         if cand.inline and (not allow_inline or not cand.accepted):
             continue
-        expected = kept[-1].number + 1 if kept else 1
+        expected = kept[-1].number + 1 if kept else first
         skipped_one = bool(kept) and cand.number == expected + 1 and bool(cand.topics)
         if cand.number == expected or skipped_one:
             kept.append(cand)
@@ -367,7 +375,10 @@ def _arabic_run(parent: Section, arabic: list[_Candidate]) -> list[_Candidate]:
 
 def _build_sections(text: str) -> list[Section]:
     """Top-level sections (``一、``; else ``(一)`` or ``1.``) with their sub-sections."""
-    top = _in_sequence(_candidates(text, TOP_RE, inline_ok=True), allow_inline=True)
+    top_cands = _candidates(text, TOP_RE, inline_ok=True)
+    top = _in_sequence(top_cands, allow_inline=True)
+    if not top:
+        top = _fragment_sequence(text, top_cands)
     subs = _candidates(text, SUB_RE, inline_ok=False)
     arabic = _candidates(text, ARABIC_RE, inline_ok=False)
     if len(top) >= 2:
@@ -394,6 +405,15 @@ def _build_sections(text: str) -> list[Section]:
             children = _sub_sections(text, section, len(out) - 1, _arabic_run(section, arabic))
         out.extend(children)
     return out
+
+
+def _fragment_sequence(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """Headings of a text that starts past its ``一、`` (a page of a PDF, a cut crawl): numbered
+    from the first line-start heading that is a standard section title (三、收到和处理…情况)."""
+    for cand in cands:
+        if not cand.inline and standard_title(text, cand.body_start - len(cand.heading)):
+            return _in_sequence(cands, allow_inline=True, first=cand.number)
+    return []
 
 
 def _appendix(text: str, top: list[_Candidate]) -> _Candidate | None:

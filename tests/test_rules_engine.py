@@ -169,6 +169,31 @@ def test_a_channel_without_a_stated_total_is_not_the_total(text: str) -> None:
     assert [c.name for c in report.proactive.channels] == ["政府网站", "政务微博"]
 
 
+def test_a_lone_website_count_is_the_total_but_not_another_outlets() -> None:
+    website = proactive("2022年，我局通过管委会网站审计信息栏目公开信息20条。")
+    assert value(website, "proactive.total") == 20
+    assert website.proactive.channels == []
+    wechat = proactive("2022年，我局通过微信公众号发布信息88条。")
+    assert wechat.proactive.total is None
+    twice = proactive("我局通过管委会网站公开信息20条。全年通过局网站专栏公开信息16条。")
+    assert twice.proactive.total is None
+
+
+def test_channels_told_in_the_overview_of_a_template_report() -> None:
+    overview = "2020年，我局通过县政府门户网站主动公开政府信息215条，通过微信公众号发布信息88条。"
+    template = run(
+        "某县水务局2020年政府信息公开工作年度报告\n一、总体情况\n" + overview + "\n"
+        "二、主动公开政府信息情况\n| 规章 | 0 | 0 | 0 |\n三、收到和处理政府信息公开申请情况\n略。\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n略。\n"
+    )
+    assert [(c.name, c.count.value) for c in template.proactive.channels if c.count] == [
+        ("县政府门户网站", 215),
+        ("微信公众号", 88),
+    ]
+    old = run(doc(概述=overview, 主动公开政府信息情况="全年主动公开政府信息300条。"))
+    assert old.proactive.channels == []  # an old report tells its channels in section 二
+
+
 def test_normative_documents_issued_repealed_in_force() -> None:
     report = run(
         doc(
@@ -466,6 +491,29 @@ def test_meta_title_body_beats_page_field_and_opening_subject_is_last() -> None:
     assert opening.issuer == "硚口区人民政府"
 
 
+def test_meta_issuer_named_by_the_introduction_when_nothing_else_does() -> None:
+    body = (
+        "一、总体情况 根据《条例》要求，特向社会公布2020年某市林业局政府信息公开工作年度报告。"
+        "本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。\n"
+        "二、主动公开政府信息情况\n略。\n三、收到和处理政府信息公开申请情况\n略。\n"
+    )
+    assert run(body).meta.issuer == "某市林业局"
+    before = body.replace("特向社会公布2020年某市林业局", "现公开某市人民政府办公室2020年")
+    assert run(before).meta.issuer == "某市人民政府办公室"
+    ours = body.replace("特向社会公布2020年某市林业局", "现公布我局2020年")
+    assert run(ours).meta.issuer is None
+
+
+def test_markdown_marks_are_no_part_of_the_title() -> None:
+    for head in (
+        "# 某区人民政府2023年政府信息公开工作年度报告",
+        "**某区人民政府2023年政府信息公开工作年度报告**",
+    ):
+        meta = run(f"{head}\n\n## 一、总体情况\n\n全年主动公开政府信息30条。\n").meta
+        assert meta.title == "某区人民政府2023年政府信息公开工作年度报告"
+        assert meta.issuer == "某区人民政府"
+
+
 def test_titles_on_two_lines() -> None:
     report, _ = run_file(REPORTS / "t2021_pdf.txt")
     assert report.meta.title == "金沙市生态环境局2024年政府信息公开工作年度报告"
@@ -680,6 +728,40 @@ def test_a_count_of_two_categories_fills_neither() -> None:
     assert report.requests.by_applicant.commercial is None
     same = requests("信息不存在或不属于本机关公开范围的3件。")
     assert value(same, "requests.outcomes.unable_to_provide") == 3
+
+
+def test_quoted_outcomes_and_kinds_of_one_category_counted_apart() -> None:
+    report = requests(
+        "在已答复的832件申请中，“同意公开”的450件，占54.1%；“同意部分公开”的62件，占7.5%；"
+        "“非本机关政府信息”的110件，占13.2%；“信息不存在”的90件，占10.8%；“不予公开”的31件。"
+    )
+    assert value(report, "requests.outcomes.granted") == 450
+    assert value(report, "requests.outcomes.partially_granted") == 62
+    assert value(report, "requests.outcomes.denied") == 31
+    assert report.requests.outcomes.unable_to_provide is None  # 110 and 90 are two of its kinds
+    one = requests("在已答复的832件申请中，“非本机关政府信息”的110件。")
+    assert value(one, "requests.outcomes.unable_to_provide") == 110
+
+
+def test_requests_told_in_the_overview_when_their_section_is_the_table() -> None:
+    report = run(
+        doc(
+            总体情况="四是做好依申请公开。市政府办公室全年办理政府信息依申请公开13件，均按时答复。",
+            主动公开政府信息情况="略。",
+            收到和处理政府信息公开申请情况="| 一、本年新收政府信息公开申请数量 | | | | | | | |",
+        )
+    )
+    assert value(report, "requests.processed_total") == 13
+    assert report.requests.new is None
+    received = run(
+        doc(
+            总体情况="三是依法办理依申请公开。全年受理政府信息公开申请62件，均答复办结。",
+            收到和处理政府信息公开申请情况="略。",
+        )
+    )
+    assert value(received, "requests.new") == 62
+    licences = requests("全年办理行政许可申请300件。")
+    assert licences.requests.processed_total is None
 
 
 def test_old_none_statements_and_budget_words() -> None:

@@ -220,6 +220,27 @@ def test_shared_template_wording_is_told_apart_by_the_year() -> None:
     assert seg_text(body.replace("收到和处理", "依申请").format(y=2016)).template == "pre2019"
 
 
+def test_table_headers_of_one_template_tell_it_without_a_year() -> None:
+    page_2021 = "信息内容 本年处理决定数量\n行政处罚 120\n信息内容 本年收费金额(单位:万元)\n"
+    assert seg_text(page_2021).template == "2021"
+    page_2019 = "信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 12 0 45\n"
+    assert seg_text(page_2019).template == "2019"
+
+
+def test_a_text_cut_before_its_first_heading_is_numbered_from_a_standard_title() -> None:
+    page = (
+        "- 4 -\n行政强制 88\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 3 1 0 0 0 0 4\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n1 0 0 0 1\n"
+    )
+    assert top_headings(seg_text(page)) == [
+        "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况",
+    ]
+    loose = "县里开会。\n三、其他方面的事情\n全年办结12件。\n"
+    assert top_headings(seg_text(loose)) == []
+
+
 def test_news_article_is_unknown_but_an_unsectioned_report_is_not() -> None:
     news = "县政府召开政务公开工作会议\n会议要求各单位做好信息公开工作，全年发布信息300条。"
     assert seg_text(news).template == "unknown"

@@ -207,6 +207,37 @@ def test_request_matrix_shapes_read_the_same_table(name):
     assert_grounded(matrix, text)
 
 
+def one_cell_per_line(text: str) -> str:
+    """A ``|`` table as some pages print it: every non-empty cell on a line of its own."""
+    lines = []
+    for line in text.split("\n"):
+        if not line.startswith("|"):
+            lines.append(line)
+            continue
+        lines.extend(f"{c.strip()} |" for c in line.strip("|").split("|") if c.strip())
+    return "\n".join(lines)
+
+
+def test_a_table_printed_one_cell_per_line_is_read_by_rows():
+    text = one_cell_per_line(load("requests_2021_pipes.txt").replace("| 0 | | 0", "| 0 | 0 | 0"))
+    matrix, info = parse_request_table(*whole(text), "2021")
+    assert matrix is not None and info.status == "parsed"
+    assert values(matrix) == MATRIX_2021
+    assert cell(matrix, "granted", "total").evidence.endswith("0 |\n22")
+    assert_grounded(matrix, text)
+    found, _ = proactive(one_cell_per_line(PROACTIVE_2021))
+    assert [found.normative_docs.issued.value, found.normative_docs.in_force.value] == [7, 46]
+
+
+def test_a_subtotal_column_of_the_organisations_is_dropped_where_it_adds_up():
+    row = "| 一、本年新收政府信息公开申请数量 | 42 | 5 | 1 | 0 | 2 | 1 | 9 | 51 |"
+    cells = [Cell(t, 0, 0, int(t)) for t in row.strip("| ").split(" | ")[1:]]
+    assert fit_cells(cells, True, 7, (7,)).values == (42, 5, 1, 0, 2, 1, 51)
+    wrong = [*cells[:6], Cell("8", 0, 0, 8), cells[7]]
+    assert fit_cells(wrong, True, 7, (7,)).values is None
+    assert fit_cells(cells, True, 7, None).values is None
+
+
 def test_category_rows_are_derived_from_their_sub_rows():
     text = load("requests_2021_pipes.txt")
     matrix, _ = parse_request_table(*whole(text), "2021")

@@ -86,8 +86,10 @@ def fit_cells(cells: Sequence[Cell], piped: bool, n: int, groups: Sequence[int] 
             cells.pop()
         if len(cells) == n:
             return _as_written(cells)
-        if len(cells) > n or any(c.blank for c in cells):
+        if any(c.blank for c in cells):
             return Fit()
+        if len(cells) > n:
+            return _one_too_many([c.value for c in cells], n, groups, ends=False)
     values = [c.value for c in cells]
     if len(values) == n:
         return _as_written(cells)
@@ -95,11 +97,24 @@ def fit_cells(cells: Sequence[Cell], piped: bool, n: int, groups: Sequence[int] 
         return Fit()
     if len(values) < n:
         return _split(cells, n, groups)
-    if len(values) == n + 1 and groups:
-        fits = [v for v in (values[1:], values[:-1]) if holds(v, groups)]
-        if len(fits) == 1:
-            return Fit(tuple(fits[0]))
-    return Fit()
+    return _one_too_many(values, n, groups, ends=True)
+
+
+def _one_too_many(
+    values: Sequence[int | float | None], n: int, groups: Sequence[int] | None, *, ends: bool
+) -> Fit:
+    """A row with one number more than its columns, read only if one reading adds up: a stray
+    number at either end (a page number; ``ends``), or a subtotal before the total of the
+    cells after the first (法人或其他组织 小计, a column some tables add)."""
+    if len(values) != n + 1 or not groups:
+        return Fit()
+    readings = [list(values[1:]), list(values[:-1])] if ends else []
+    if len(groups) == 1 and n >= 3:
+        subtotal, parts = values[n - 1], values[1 : n - 1]
+        if subtotal is not None and abs(sum(v or 0 for v in parts) - subtotal) < 1e-6:
+            readings.append([*values[: n - 1], values[n]])
+    fits = [tuple(v) for v in readings if holds(v, groups)]
+    return Fit(fits[0]) if len(fits) == 1 else Fit()
 
 
 def _split(cells: Sequence[Cell], n: int, groups: Sequence[int] | None) -> Fit:

@@ -40,6 +40,8 @@ SHORT_PAREN_RE = re.compile(r"\([^()\n]{0,30}\)")
 PROSE_RE = re.compile(r"[。;!?]|(?<!\d)[,:]|[,:](?!\d)")
 """Sentence punctuation: a chunk holding it is narrative, not a table row."""
 PIPE_CHUNK_RE = re.compile(r"[^|]+")
+CELL_LINE_GAP = re.compile(r"[ \t]*\|[ \t]*\n[ \t]*")
+"""Between two cells that a page printed one per line (``0 |`` newline ``4 |``)."""
 SENTENCE_CHUNK_RE = re.compile(
     r"[^。]*?(?:。|(?<=\d{3})(?![个件条项人次元万亿千篇家份批起宗例名场期届岁天页户倍])"
     r"(?=[\u4e00-\u9fff]))|[^。]+"
@@ -380,14 +382,26 @@ class _Builder:
             return numbers
         return None
 
+    def _next_cell_line(self, current: Unit, cells: list[Cell]) -> bool:
+        """One cell on a line right after the current row's last cell (``规章 |`` ``0 |``
+        ``4 |``: a page whose table cells became one line each): the row's next cell."""
+        if len(cells) != 1 or not current.cells or len(current.cells) >= self.width:
+            return False
+        last = current.cells[-1]
+        gap = self.section.text[last.end : cells[0].start]
+        return bool(CELL_LINE_GAP.fullmatch(gap))
+
     def _loose_line(self, loose: list[list[Cell] | None]) -> None:
         """A ``|`` line without a known label: its cells after the last label-text cell."""
         last_text = max((i for i, c in enumerate(loose) if c is None), default=-1)
         cells = [cell for piece in loose[last_text + 1 :] for cell in piece or ()]
-        if not cells or (all(c.blank for c in cells) and len(cells) < 2):
-            return
         piped = all(len(piece or ()) == 1 for piece in loose[last_text + 1 :])
         current = self.current
+        if current is not None and self._next_cell_line(current, cells):
+            current.add(cells[0], piped)
+            return
+        if not cells or (all(c.blank for c in cells) and len(cells) < 2):
+            return
         if (
             current is not None
             and not current.cells

@@ -55,6 +55,10 @@ class RulesEngine:
         scan = Scan(text, (at for s in segments.sections for at in (s.start, s.body_start)))
         finder = Finder(scan, segments)
         found = finder.find_all()
+        if "proactive.total" not in found:
+            lone = finder.lone_website_total()
+            if lone is not None:
+                found["proactive.total"] = lone
         for path, hit in found.items():
             set_path(report, path, hit.quantity)
         lone_case = finder.single_case_result(found.get("appeals.reconsideration.total"))

@@ -31,6 +31,9 @@ class Cue:
     sentence_need: re.Pattern[str] | None = None
     joined: re.Pattern[str] | None = None
     """Another category joined to the cue's words (予以公开及部分公开258件): a count of both."""
+    kinds: re.Pattern[str] | None = None
+    """Kinds of one category: a sentence that counts two of them apart (信息不存在的900件，
+    非本机关信息的1100件) gives no single count of the category."""
 
 
 def cue(
@@ -43,6 +46,7 @@ def cue(
     sentence_veto: str | None = None,
     sentence_need: str | None = None,
     joined: str | None = None,
+    kinds: str | None = None,
 ) -> Cue:
     """A cue from pattern strings; ``left`` gets the filler and the end anchor appended."""
 
@@ -58,6 +62,7 @@ def cue(
         sentence_veto=opt(sentence_veto),
         sentence_need=opt(sentence_need),
         joined=re.compile(rf"(?:{joined})(?:的)?(?:及|和|与|以及|、|或)$") if joined else None,
+        kinds=opt(kinds),
     )
 
 
@@ -132,7 +137,7 @@ PROACTIVE = ("proactive",)
 PROACTIVE_TOTAL = ("proactive", "overview")
 """The year's total is often stated in the overview (一、总体情况) when 二、 is the table."""
 PROACTIVE_DOCS = ("proactive", "overview")
-REQUESTS = ("requests",)
+REQUESTS = ("requests", "overview")
 APPEALS = ("appeals", "requests")
 FEES = ("fees", "requests", "other")
 CAPACITY = ("capacity", "overview", "meetings_training")
@@ -186,12 +191,19 @@ def _doc_rules(prefix: str, noun: str, other: str) -> tuple[Rule, ...]:
     )
 
 
+OUTCOME_KINDS = {
+    "unable_to_provide": (
+        r"信息不存在|非本(?:机关|单位|部门)|不掌握|不属于本|没有现成|另行制作|仍不明确"
+    ),
+}
+"""Kinds of an outcome category that old reports count one by one (see Cue.kinds)."""
 OUTCOME_WORDS = {
     "granted": r"(?<![部分不])予以公开|(?<!不)同意公开|全部公开|准予公开",
     "partially_granted": r"部分(?:予以)?公开|同意部分公开",
     "denied": r"不予(?:以)?公开|不同意公开|免[于予]公开|否决公开",
     "unable_to_provide": (
         r"无法提供|信息不存在|非本(?:机关|单位|部门)(?:所)?掌握|不掌握|"
+        r"非本(?:机关|单位|部门)(?:的)?(?:政府)?信息|"
         r"不属于本(?:机关|单位|部门)?(?:公开)?(?:范围|职责|掌握)"
     ),
     "not_processed": r"不予(?:以)?处理",
@@ -206,6 +218,10 @@ APPLICANT_WORDS = {
 }
 
 
+CLOSE_QUOTE = r"[”’\"'」』]?"
+"""The quote an outcome may stand in (“同意公开”的4500件)."""
+
+
 def _others(words: dict[str, str], name: str) -> str:
     return "|".join(w for other, w in words.items() if other != name)
 
@@ -217,11 +233,12 @@ def _outcome(name: str) -> Rule:
         REQUESTS,
         (
             cue(
-                f"(?:{left})(?:的)?(?:申请|政府信息|信息)?(?:答复|决定)?",
+                f"(?:{left}){CLOSE_QUOTE}(?:的)?(?:申请|政府信息|信息)?(?:答复|决定)?",
                 CASE_UNITS,
                 veto=NOT_PROCESSING,
                 sentence_veto=NOT_PROCESSING,
                 joined=_others(OUTCOME_WORDS, name),
+                kinds=OUTCOME_KINDS.get(name),
             ),
         ),
         zero=re.compile(rf"(?:无|没有|未有)[^,;。:\n]{{0,4}}?(?:{left})"),
@@ -313,6 +330,13 @@ RULES: tuple[Rule, ...] = (
             cue(
                 r"(?:已办结|办结|已答复|答复|办理完毕|已处理|处理完毕|全部办结)"
                 r"(?:[^,;。:]{0,6}?申请)?",
+                CASE_UNITS,
+                veto=rf"{NOT_PROCESSING}|{ONE_OUTCOME}",
+                sentence_veto=NOT_PROCESSING,
+            ),
+            # 全年办理政府信息依申请公开13件: what was handled, not what came in
+            cue(
+                r"办理[^,;。:]{0,8}?申请(?:公开)?(?:的)?(?:政府信息|信息|事项)?",
                 CASE_UNITS,
                 veto=rf"{NOT_PROCESSING}|{ONE_OUTCOME}",
                 sentence_veto=NOT_PROCESSING,

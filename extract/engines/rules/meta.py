@@ -27,6 +27,8 @@ TITLE_RE = re.compile(
     r"[^\s|:]{0,40}?(?:政府信息公开|政务公开|信息公开|政务信息公开)[^\s|:。,]{0,16}?报告"
 )
 _SITE_SEPARATOR = re.compile(r"[-_—|]+")
+_MARKUP = re.compile(r"^[#>*\s]+|\*\*|[*#\s]+$")
+"""Markdown around a title line (``# 标题``, ``**标题**``)."""
 _TITLE_YEAR = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年")
 _HEADLESS_TITLE = re.compile(r"\d{4}\s*年|政府信息公开|政务公开|信息公开")
 """A title line that starts with its year or subject: its body may stand on the line above."""
@@ -66,6 +68,12 @@ INTRO_YEAR_RE = re.compile(
     r"(?:公布|发布|编制|形成|现将|特将|呈报|报送)[^。《》\n|]{0,30}?(\d{4})\s*年(?:度)?"
     r"[^。《》\n|]{0,30}?(?:年度报告|年报|工作报告)"
 )
+INTRO_BODY_RE = re.compile(
+    rf"(?:公布|公开|发布)\s*(?:([^\s,。;:、《》]{{2,30}}?{ORG_SUFFIX})\s*)?\d{{4}}\s*年(?:度)?\s*"
+    rf"(?:([^\s,。;:、《》]{{2,30}}?{ORG_SUFFIX})\s*)?(?:政府信息公开|政务公开|信息公开)[^。\n]{{0,6}}?报告"
+)
+"""The body the introduction names as the report's (特向社会公布2020年某市林业局政府信息公开
+工作年度报告, 现公开孝感市人民政府办公室2020年…)."""
 _BOOK_TITLE = re.compile(r"《[^》\n]{0,80}》")
 INTRO_WINDOW = 800
 NOT_A_BODY = re.compile(r"^(?:无|本站|本网|暂无|null|作者)")
@@ -123,7 +131,7 @@ def find_title(text: str, head_end: int) -> str | None:
     for i, raw in enumerate(lines):
         if "报告" not in raw:
             continue
-        line = raw.replace(" ", "").replace("\u3000", "")
+        line = _MARKUP.sub("", raw.replace(" ", "").replace("\u3000", ""))
         m = TITLE_RE.search(line)
         if m is None or len(m.group(0)) > MAX_TITLE:
             continue
@@ -205,6 +213,9 @@ def find_issuer(text: str, title: str | None, head_end: int) -> str | None:
             return value
     if prefix:
         return prefix
+    intro = INTRO_BODY_RE.search(text, 0, min(len(text), max(head_end, 0) + INTRO_WINDOW))
+    if intro and (intro.group(1) or intro.group(2)):
+        return _clean_body(intro.group(1) or intro.group(2))
     opening = OPENING_RE.search(text, 0, min(len(text), max(head_end, 0) + 600))
     return _clean_body(opening.group(1)) if opening else None
 

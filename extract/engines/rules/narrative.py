@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.engines.rules.cues import CHANNEL_WORDS, RULES, Cue, Rule
+from extract.engines.rules.cues import CHANNEL_WORDS, PROACTIVE_TOTAL, RULES, Cue, Rule
 from extract.engines.rules.scan import Hit, Scan
 from extract.segment import Segments
 from schemas import Channel, Quantity
 
+TEMPLATE_YEARS = frozenset({"2019", "2021"})
+"""Templates whose 二、 section is a table, the narrative standing in the overview."""
 CORE_TOPICS = ("proactive", "requests", "appeals", "fees", "capacity", "meetings_training")
 FALLBACK_TOPICS = ("overview", "other")
 """Where a figure is looked for when the report has no section of its topic."""
@@ -31,6 +33,9 @@ _CHANNEL_VETO = re.compile(
     r"留言|咨询|回复|评论|粉丝|关注|访问|浏览|点击|下载|解读|申请|回应|办结|受理"
 )
 _CHANNEL_UNITS = frozenset({"条", "篇", "件"})
+_COUNT_SPLIT = re.compile(r"\d+")
+"""Splits a sentence at its numbers: each part names what the next number counts."""
+_WEBSITE = re.compile(r"网站|网页|门户网|政府网|政务网|互联网")
 _DOC_KIND = re.compile(
     r"(?:规章|规范性文件|文件|政策解读|解读|批复|公告|通知|办法|意见|决定|预算|决算)"
     r"(?:共计|合计|共|计|达)?$"
@@ -131,11 +136,23 @@ class Finder:
                 return None
             if cue.sentence_need and not cue.sentence_need.search(sentence):
                 return None
+        if cue.kinds and self._counts_kinds_apart(cue.kinds, hit):
+            return None
         if cue.right is None:
             return hit.q.end
         right = clean_context(self.scan.right(hit))
         m = cue.right.match(right)
         return hit.q.end + m.end() if m else None
+
+    def _counts_kinds_apart(self, kinds: re.Pattern[str], hit: Hit) -> bool:
+        """Whether the figure's sentence (to its 。, across ;) counts two kinds of its category
+        apart (a kind named before each of two numbers)."""
+        text, at = self.scan.text, hit.q.start
+        start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+        ends = [e for e in (text.find("。", at), text.find("\n", at)) if e >= 0]
+        sentence = text[start : min(ends, default=len(text))]
+        counted = [part for part in _COUNT_SPLIT.split(sentence) if kinds.search(part)]
+        return len(counted) > 1
 
     def best_in(self, rule: Rule, span: tuple[int, int]) -> Found | None:
         """The strongest cue's earliest figure in ``span``."""
@@ -205,7 +222,7 @@ class Finder:
         beside other channels; alone, the total is the figure.
         """
         total_at = total.hit.q.start if total and total.hit else -1
-        for span in self.spans(("proactive",)):
+        for span in self.spans(self._channel_topics()):
             found: list[Channel] = []
             breakdown = False
             for hit in self.hits(span):
@@ -224,6 +241,28 @@ class Finder:
             if found:
                 return found, breakdown and total is not None
         return [], False
+
+    def _channel_topics(self) -> tuple[str, ...]:
+        """Where channels are told: the proactive section, and for a template report (its
+        二、 a table) the overview too (一、总体情况 … (一)主动公开)."""
+        return PROACTIVE_TOTAL if self.segments.template in TEMPLATE_YEARS else ("proactive",)
+
+    def lone_website_total(self) -> Found | None:
+        """The year's proactive count of a report that states it only as what its one outlet,
+        a website, carried (我局通过管委会网站公开信息20条), no other outlet being counted."""
+        for span in self.spans(PROACTIVE_TOTAL):
+            counted = [
+                (hit, name)
+                for hit in self.hits(span)
+                if hit.unit in _CHANNEL_UNITS and (name := self._channel_name(hit)) is not None
+            ]
+            if not counted:
+                continue
+            if len(counted) > 1 or not _WEBSITE.search(counted[0][1]):
+                return None
+            hit = counted[0][0]
+            return Found(self.scan.quantity(hit), hit)
+        return None
 
     def _channel_name(self, hit: Hit) -> str | None:
         """The channel a figure is counted for, as the report names it; None if none."""
