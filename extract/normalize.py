@@ -297,7 +297,9 @@ def strip_pinyin(text: str, offs: Offsets) -> tuple[str, Offsets]:
     return text, offs
 
 
-_SPACE_CHARS = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_SPACE_CHARS = (
+    "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+)
 _HALFWIDTH = str.maketrans(
     {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, **dict.fromkeys(_SPACE_CHARS, " ")}
 )
