@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -10,9 +11,15 @@ from pydantic import BaseModel
 from schemas.quantity import Quantity
 
 
-def _is_figure_field(model: type[BaseModel], name: str) -> bool:
-    annotation = model.model_fields[name].annotation
-    return annotation is not None and Quantity in getattr(annotation, "__args__", (annotation,))
+@cache
+def _figure_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` that hold a Quantity (computed once per model class)."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if info.annotation is not None
+        and Quantity in getattr(info.annotation, "__args__", (info.annotation,))
+    )
 
 
 def iter_figures(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Quantity | None]]:
@@ -24,7 +31,7 @@ def iter_figures(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Quan
     for name in type(model).model_fields:
         value = getattr(model, name)
         path = f"{prefix}{name}"
-        if _is_figure_field(type(model), name):
+        if name in _figure_fields(type(model)):
             yield path, value
         elif isinstance(value, BaseModel):
             yield from iter_figures(value, path + ".")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from extract.checks.identities import MAX_LISTED, number
 from extract.checks.registry import CheckInput, Verdict, check
@@ -18,8 +19,11 @@ NONE_RE = re.compile(r"未|无(?!锡)|没有|不存在|零|不收|免费|免收"
 QUOTE_CHARS = 24
 
 
-def stated_numbers(evidence: str) -> set[float]:
-    """Every number the evidence states, in base units, with or without a counting unit."""
+@lru_cache(maxsize=4096)
+def stated_numbers(evidence: str) -> frozenset[float]:
+    """Every number the evidence states, in base units, with or without a counting unit.
+
+    Cached: the cells of one table row share their evidence."""
     values = {float(found.value) for found in find_quantities(evidence)}
     for match in BARE_NUMBER_RE.finditer(evidence):
         value = to_number(match.group(1))
@@ -28,7 +32,7 @@ def stated_numbers(evidence: str) -> set[float]:
         values.add(float(value))
         if match.group(2):
             values.add(float(value) * MULTIPLIERS[match.group(2)])
-    return values
+    return frozenset(values)
 
 
 def states(evidence: str, value: float, unit: str | None = None) -> bool:
