@@ -52,6 +52,19 @@ def test_grounded_beats_ungrounded() -> None:
     assert report.requests.new is not None and report.requests.new.value == 12
 
 
+def test_a_none_the_rules_read_is_not_spread_by_the_llm() -> None:
+    text = normalize_bytes("本年度未发生行政复议和行政诉讼案件。未收取任何费用。".encode()).text
+    none = "本年度未发生行政复议和行政诉讼案件"
+    rules, llm = blank(), blank()
+    rules.appeals.litigation_total = q(0, none)
+    llm.appeals.litigation_total = q(0, none)
+    llm.appeals.litigation_direct.total = q(0, none)  # the same "none", spread further
+    llm.fees.collected_yuan = q(0, "未收取任何费用")  # a "none" the rules did not read
+    report = Merge(rules, llm, text).run()
+    assert report.appeals.litigation_direct.total is None
+    assert report.fees.collected_yuan is not None
+
+
 def test_ungrounded_llm_figure_is_ignored() -> None:
     rules, llm = blank(), blank()
     llm.requests.new = q(15, "共收到申请15件")

@@ -20,7 +20,13 @@ from extract.cli import app
 from extract.engines import EngineOptions
 from extract.engines.base import Document
 from extract.engines.llm import LLMEngine, resolve_config
-from extract.engines.llm.grounding import cue_for, ground_figure
+from extract.engines.llm.grounding import (
+    cue_for,
+    ground_date,
+    ground_figure,
+    ground_period,
+    ground_title,
+)
 from extract.engines.llm.groups import GROUPS, MAX_PASSAGE_CHARS, passages
 from extract.engines.llm.models import SOURCES
 from extract.errors import InputError
@@ -517,7 +523,13 @@ def test_cli_missing_key(report_file: Path, tmp_path: Path, monkeypatch: pytest.
 # ------------------------------------------------------------------ grounding rules and prompts
 
 
-PASSAGES = ["全年收取信息处理费5万元。", "共主动公开信息100余条。", "2021年办理申请3件。"]
+PASSAGES = [
+    "全年收取信息处理费5万元。",
+    "共主动公开信息100余条。",
+    "2021年办理申请3件。",
+    "每日查看依申请公开受理平台,全面公开依申请公开相关内容。窗口共受理行政许可、非许可审批事项152件。",
+    "全年经费用支出4000元。",
+]
 
 
 def test_grounding_reads_the_figure_back_from_the_evidence() -> None:
@@ -534,6 +546,10 @@ def test_grounding_reads_the_figure_back_from_the_evidence() -> None:
         (4, "2021年办理申请3件", None, "does not contain the number 4"),
         (2021, "2021年办理申请3件", None, "year, date or ordinal"),
         (3, "2021年办理申请3件", cue_for("proactive.licensing"), "许可"),
+        # The traps of CONTRACT.md: licensing applications are no disclosure requests,
+        # the budget spent is no fee collected.
+        (152, PASSAGES[3].rstrip("。"), cue_for("requests.new"), "does not say what"),
+        (4000, "全年经费用支出4000元", cue_for("fees.collected_yuan"), "does not say what"),
     ],
 )
 def test_grounding_refuses(value: int, evidence: str, cue: Any, message: str) -> None:
@@ -579,3 +595,18 @@ def test_long_sections_send_only_the_lines_with_figures() -> None:
     assert sum(map(len, sent)) <= MAX_PASSAGE_CHARS
     assert any("520条" in p for p in sent) and not any("持续深化" in p for p in sent)
     assert all(p in normalize_bytes(text.encode()).text for p in sent)  # verbatim slices
+
+
+def test_meta_grounding() -> None:
+    head = [
+        "索引号: 1133/2013-127792\n成文日期: 2013-01-09",
+        "统计期限为2023年1月1日至2023年12月31日。",
+    ]
+    assert ground_date("2013-01-09", head) == "2013-01-09"
+    assert ground_period("2023-12-31", head) == "2023-12-31"
+    with pytest.raises(ValueError, match="statistics period"):
+        ground_period("2013-01-09", head)  # a publish date is no period bound
+    with pytest.raises(ValueError, match="not the report's title"):
+        ground_title("索引号: 1133/2013-127792", head)
+    with pytest.raises(ValueError, match="not written"):
+        ground_date("2013-01-10", head)

@@ -4,7 +4,9 @@ The LLM is asked only for the section groups where the rules engine left a
 contract figure null or where a check of the rules report failed. Then, figure by
 figure (contract paths), the final value is chosen by this policy:
 
-1. A figure only one engine states, grounded, is taken from that engine.
+1. A figure only one engine states, grounded, is taken from that engine; except an
+   LLM zero whose "none" sentence the rules engine already read as a zero of other
+   figures (the model spread one "未发生…" to sub-fields the rules left null).
 2. Grounded beats ungrounded: a figure whose evidence is not in the text, or does
    not state its number, loses to a grounded one.
 3. Both grounded and different: the LLM's value wins when putting it in makes a
@@ -81,9 +83,16 @@ class Merge:
     def run(self) -> Report:
         """The merged report (checks not yet attached)."""
         mine, theirs = _figures(self.rules), _figures(self.llm)
+        rules_nones = {q.evidence for q in mine.values() if q is not None and q.value == 0}
         for path, llm_figure in theirs.items():
             rules_figure = mine.get(path)
             if llm_figure is None or not self.grounded(llm_figure):
+                continue
+            if (
+                rules_figure is None
+                and llm_figure.value == 0
+                and llm_figure.evidence in rules_nones
+            ):
                 continue
             if rules_figure is None or not self.grounded(rules_figure):
                 set_path(self.report, path, llm_figure)

@@ -8,8 +8,10 @@ never mix:
 * tenacity around each HTTP request (:mod:`extract.engines.llm.retry`) for the
   network's faults: the same request again, never shown to the model.
 
-After the last re-ask the last parseable answer is salvaged: its failing parts are
-dropped (figures to null) and reported, the rest kept.
+When the last re-ask still fails (or an answer is cut off at ``max_tokens``), the
+attempts' answers are salvaged (:func:`extract.engines.llm.salvage.best_of`): each
+figure is kept from the latest attempt that grounded it, the rest set to null and
+reported.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extract.checks.grounding import states
-from extract.numbers import MULTIPLIERS, find_quantities, to_number
+from extract.numbers import MULTIPLIERS, Parsed, find_quantities, to_number
 
-MAX_EVIDENCE = 300
+MAX_EVIDENCE = 150
 """Evidence length limit of the response models: one sentence or one table row."""
 MAX_QUOTE = 200
 """Length limit of quoted text fields (title, issuer, a problem)."""
@@ -48,7 +48,7 @@ FIELD_CUES: tuple[tuple[str, str], ...] = (
     ("requests.by_applicant.other_org", "组织|法人|其他"),
     ("appeals.reconsideration", "复议"),
     ("appeals.litigation", "诉讼|起诉"),
-    ("fees.collected_yuan", "费"),
+    ("fees.collected_yuan", "收取|收费|处理费|缴纳|减免"),
     ("capacity.staff_full_time", "专职"),
     ("capacity.staff_part_time", "兼职"),
     ("capacity.staff", "人员|专职|兼职"),
@@ -61,6 +61,11 @@ FIELD_CUES: tuple[tuple[str, str], ...] = (
 prefix wins). They keep a model from copying a number that belongs to another thing
 ("通过政府网站公开36799条" is not a count of normative documents). Table rows are
 exempt: their column is not in the row."""
+CUE_BEFORE, CUE_AFTER = 30, 12
+"""The cue words must stand by the number: at most this many characters before it, or after."""
+TITLE_RE = re.compile(r"报告|年报")
+PERIOD_RE = re.compile(r"至|到|期间|期限|统计")
+_SENTENCE_END = re.compile(r"[。;!?\n]")
 _CUES = sorted(((path, re.compile(words)) for path, words in FIELD_CUES), key=lambda c: -len(c[0]))
 _DIGITS_RE = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.])")
 _DATE_OR_ORDINAL_AFTER = re.compile(r"\s?(?:年|月|日|号|%|％|届|季度)")
@@ -108,16 +113,48 @@ def _as_count(evidence: str, value: float) -> bool:
     return False
 
 
+def _written(found: Parsed) -> float:
+    """A found figure's number as written ("5万元" -> 5)."""
+    if found.unit[0] in MULTIPLIERS:
+        return found.value / MULTIPLIERS[found.unit[0]]
+    return float(found.value)
+
+
+def _number_spans(evidence: str, value: float) -> list[tuple[int, int]]:
+    """Where ``evidence`` writes ``value`` (in base units or as written)."""
+    spans = [
+        (found.start, found.end)
+        for found in find_quantities(evidence)
+        if float(value) in (float(found.value), _written(found))
+    ]
+    for match in _DIGITS_RE.finditer(evidence):
+        if to_number(match.group(1)) == value:
+            spans.append(match.span(1))
+    return spans
+
+
+def _cue_near(evidence: str, value: float, cue: re.Pattern[str]) -> bool:
+    """Whether a cue word stands by the number, in its sentence (anywhere in the evidence,
+    for a "none" without digits)."""
+    spans = _number_spans(evidence, value)
+    if not spans:
+        return bool(cue.search(evidence))
+    for start, end in spans:
+        breaks = [m.end() for m in _SENTENCE_END.finditer(evidence, 0, start)]
+        begin = max([start - CUE_BEFORE, *breaks])
+        stop = next((m.start() for m in _SENTENCE_END.finditer(evidence, end)), len(evidence))
+        if cue.search(evidence, begin, min(stop, end + CUE_AFTER)):
+            return True
+    return False
+
+
 def _read_back(evidence: str, value: float) -> Stated | None:
     """The figure with a counting unit in ``evidence`` that ``value`` names, in base units.
 
     ``value`` may be given in base units (50000 for "5万元") or as written (5).
     """
     for found in find_quantities(evidence):
-        written = found.value
-        if found.unit[0] in MULTIPLIERS:
-            written = found.value / MULTIPLIERS[found.unit[0]]
-        if float(value) in (float(found.value), float(written)):
+        if float(value) in (float(found.value), _written(found)):
             return Stated(found.value, found.approx, found.unit, evidence)
     return None
 
@@ -150,11 +187,11 @@ def ground_figure(
             f"{reason}: the value must be the number written in the evidence (amounts in yuan: "
             "5万元 is 50000), 0 only when the evidence says there was none, otherwise null"
         )
-    if cue is not None and "|" not in evidence and not cue.search(evidence):
+    if cue is not None and "|" not in evidence and not _cue_near(evidence, value, cue):
         words = "、".join(cue.pattern.split("|"))
         raise ValueError(
-            f"evidence {_shown(evidence)} does not say what the number counts (no {words}): "
-            "quote the whole sentence that names it, or answer null"
+            f"evidence {_shown(evidence)} does not say what the number counts (no {words} "
+            "next to it): quote the clause that names it, or answer null"
         )
     return stated
 
@@ -167,6 +204,14 @@ def ground_quote(text: str, sources: Sequence[str]) -> str:
     return found
 
 
+def ground_title(text: str, sources: Sequence[str]) -> str:
+    """A title quoted verbatim that names the report (…年度报告, …年报)."""
+    found = ground_quote(text, sources)
+    if not TITLE_RE.search(found):
+        raise ValueError(f"{_shown(found)} is not the report's title (no 报告): copy it, or null")
+    return found
+
+
 def ground_year(year: int, sources: Sequence[str]) -> int:
     """``year`` if the passages write it (2023年, 2023-01-05), else ValueError."""
     pattern = re.compile(rf"(?<!\d){year}(?!\d)")
@@ -175,14 +220,33 @@ def ground_year(year: int, sources: Sequence[str]) -> int:
     return year
 
 
-def ground_date(date: str, sources: Sequence[str]) -> str:
-    """``date`` (YYYY-MM-DD) if the passages write it (2024-01-05, 2024年1月5日, ...)."""
+def _date_sentences(date: str, sources: Sequence[str]) -> list[str]:
+    """The sentences of ``sources`` that write ``date`` (2024-01-05, 2024年1月5日, ...)."""
     year, month, day = date.split("-")
     m, d = str(int(month)), str(int(day))
-    forms = [
-        rf"{year}\s?[-/.]\s?0?{m}\s?[-/.]\s?0?{d}(?!\d)",
-        rf"{year}\s?年\s?0?{m}\s?月\s?0?{d}\s?日",
+    form = re.compile(
+        rf"{year}\s?[-/.]\s?0?{m}\s?[-/.]\s?0?{d}(?!\d)|{year}\s?年\s?0?{m}\s?月\s?0?{d}\s?日"
+    )
+    return [
+        sentence
+        for source in sources
+        for sentence in _SENTENCE_END.split(source)
+        if form.search(sentence)
     ]
-    if not any(re.search(form, source) for form in forms for source in sources):
+
+
+def ground_date(date: str, sources: Sequence[str]) -> str:
+    """``date`` (YYYY-MM-DD) if the passages write it, else ValueError."""
+    if not _date_sentences(date, sources):
         raise ValueError(f"the date {date} is not written in the report text: answer null")
+    return date
+
+
+def ground_period(date: str, sources: Sequence[str]) -> str:
+    """A statistics period bound: a date written in a sentence about the period."""
+    if not any(PERIOD_RE.search(s) for s in _date_sentences(date, sources)):
+        raise ValueError(
+            f"the date {date} is not written as a statistics period (…至…) in the report "
+            "text: answer null"
+        )
     return date

@@ -36,7 +36,9 @@ from extract.engines.llm.grounding import (
     cue_for,
     ground_date,
     ground_figure,
+    ground_period,
     ground_quote,
+    ground_title,
     ground_year,
 )
 from schemas import Meta, Quantity
@@ -108,13 +110,13 @@ MAX_ITEMS = 15
 """Length limit of lists (channels, problems): a grammar-bound model cannot loop forever."""
 QuotedText = Annotated[str, StringConstraints(max_length=MAX_QUOTE), _leaf(ground_quote)]
 LEAF_RULES: dict[str, AfterValidator] = {
-    "title": _leaf(ground_quote),
+    "title": _leaf(ground_title),
     "issuer": _leaf(ground_quote),
     "report_year": _leaf(ground_year),
     "title_year": _leaf(ground_year),
     "publish_date": _leaf(ground_date),
-    "period_start": _leaf(ground_date),
-    "period_end": _leaf(ground_date),
+    "period_start": _leaf(ground_period),
+    "period_end": _leaf(ground_period),
 }
 """Grounding of the non-figure fields an LLM fills, by field name."""
 KEPT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Meta: META_FIELDS}
