@@ -75,6 +75,8 @@ class Record:
     template: str | None = None
     reused: bool = False
     """Taken from an earlier output by ``--resume``, not extracted again."""
+    usage: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """LLM calls, prompt tokens, completion tokens and cache hits spent on this input."""
 
     @property
     def ok(self) -> bool:
@@ -204,7 +206,13 @@ def extract_job(job: Job, settings: BatchSettings) -> Record:
             log.exception("%s: extraction failed", job.name)
         return error_record(job, sha256, "internal", f"{type(err).__name__}: {err}")
     line = report.model_dump_json()
-    return Record(job.index, job.name, line, sha256, template=report.meta.template)
+    engine = report.engine
+    usage = (
+        (engine.llm_calls, engine.prompt_tokens, engine.completion_tokens, engine.cache_hits)
+        if engine
+        else (0, 0, 0, 0)
+    )
+    return Record(job.index, job.name, line, sha256, template=report.meta.template, usage=usage)
 
 
 # ---------------------------------------------------------------- worker pool
@@ -425,6 +433,8 @@ class Summary:
     reused: int = 0
     not_reports: int = 0
     failed: Counter[str] = field(default_factory=Counter)
+    usage: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    """LLM calls, prompt tokens, completion tokens, cache hits over the batch."""
 
     def add(self, record: Record) -> None:
         if not record.ok:
@@ -433,6 +443,7 @@ class Summary:
         self.ok += 1
         self.reused += record.reused
         self.not_reports += record.template == "unknown"
+        self.usage = [total + n for total, n in zip(self.usage, record.usage, strict=True)]
 
     def exit_code(self) -> int:
         """0 when every input was extracted, 1 when some failed."""
@@ -449,4 +460,10 @@ class Summary:
             text += f", {failed} failed ({kinds})"
         if self.not_reports:
             text += f"; {self.not_reports} not a disclosure report"
+        calls, prompt, completion, hits = self.usage
+        if calls or hits:
+            text += (
+                f"; LLM: {calls} calls, {prompt} prompt + {completion} completion tokens"
+                f", {hits} from cache"
+            )
         return text

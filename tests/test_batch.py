@@ -129,6 +129,15 @@ def test_summary_counts_failures_by_kind() -> None:
     assert (clean.exit_code(), clean.line()) == (0, "1 inputs: 1 ok")
 
 
+def test_summary_adds_up_llm_usage() -> None:
+    summary = Summary()
+    for usage in ((5, 1000, 200, 0), (0, 0, 0, 5)):
+        summary.add(Record(0, "x", "{}", template="2021", usage=usage))
+    assert summary.line() == (
+        "2 inputs: 2 ok; LLM: 5 calls, 1000 prompt + 200 completion tokens, 5 from cache"
+    )
+
+
 # ---------------------------------------------------------------- resume
 
 
