@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.scripted_server import ScriptedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -21,3 +24,10 @@ def seed(prefix: str) -> Path:
 @pytest.fixture(params=SEED_FILES, ids=lambda p: p.name[:3])
 def seed_file(request: pytest.FixtureRequest) -> Path:
     return request.param
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """A scripted OpenAI-compatible server on 127.0.0.1, stopped after the test."""
+    with ScriptedServer() as srv:
+        yield srv

@@ -34,12 +34,6 @@ def report_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def server() -> Any:
-    with ScriptedServer() as srv:
-        yield srv
-
-
 def cached_options(server: ScriptedServer, tmp_path: Path, **extra: str) -> EngineOptions:
     return EngineOptions(
         base_url=server.base_url,

@@ -87,12 +87,6 @@ def report_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def server() -> Any:
-    with ScriptedServer() as srv:
-        yield srv
-
-
 def options(server: ScriptedServer, tmp_path: Path, **extra: str) -> EngineOptions:
     """Fast, isolated settings: no cache unless asked, quick backoff, one group by default."""
     settings = {"backoff_base_s": "0.01", "groups": "proactive", **extra}
