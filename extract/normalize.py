@@ -5,10 +5,10 @@ Steps, in order: decode (BOM, UTF-8, UTF-16, GB18030, Big5), HTML to text
 full-width ASCII, artifacts (``?`` lines, U+FFFD, NUL), whitespace, then OpenCC
 (``t2s``, or ``tw2sp`` for Taiwan vocabulary) only if the text is traditional.
 
-Every step keeps, for each output character, the offset of the input character
-it came from, so any span of the normalized text maps back to the decoded
-original (:meth:`NormalizedText.to_raw`). Normalizing normalized text changes
-nothing.
+Every step that changes the text records itself as a rewrite, so any span of
+the normalized text maps back to the decoded original
+(:meth:`NormalizedText.to_raw`); the map is worked out only when asked for, so
+the pipeline pays nothing for it. Normalizing normalized text changes nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from __future__ import annotations
 import codecs
 import re
 from array import array
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from html.parser import HTMLParser
+from typing import Protocol
 
 import charset_normalizer
 import opencc
@@ -28,25 +30,79 @@ from extract.errors import InputError
 from schemas import Script
 
 Offsets = array  # array("i"): for each character of a text, its offset in the original
+Edit = tuple[int, int, int]  # (start, end, new length): a replacement in a step's input
+
+
+class Rewrite(Protocol):
+    """One normalization step that changed the text."""
+
+    def back(self, pos: int) -> int:
+        """The position in the step's input of the character at ``pos`` of its output."""
+        ...
+
+
+class Edits:
+    """A rewrite made of replacements; a replacement's characters are spread over the
+    characters they replace. The replacements are listed only when first needed."""
+
+    def __init__(self, edits: Callable[[], Iterable[Edit]]) -> None:
+        self._edits = edits
+
+    @cached_property
+    def _table(self) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+        """Output start of each replacement, and (output start, start, length, new length)."""
+        starts: list[int] = []
+        spans: list[tuple[int, int, int, int]] = []
+        shift = 0
+        for start, end, size in self._edits():
+            starts.append(start + shift)
+            spans.append((start + shift, start, end - start, size))
+            shift += size - (end - start)
+        return starts, spans
+
+    def back(self, pos: int) -> int:
+        starts, spans = self._table
+        i = bisect_right(starts, pos) - 1
+        if i < 0:
+            return pos
+        out, start, length, size = spans[i]
+        if pos < out + size:
+            return start + (pos - out) * length // size
+        return start + length + pos - out - size
+
+
+@dataclass(frozen=True)
+class OffsetTable:
+    """A rewrite given character by character (HTML to text)."""
+
+    offsets: Offsets
+
+    def back(self, pos: int) -> int:
+        return self.offsets[pos] if pos < len(self.offsets) else self.offsets[-1]
 
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """The normalized text, the decoded original and the map between them."""
+    """The normalized text, the decoded original and the rewrites between them."""
 
     text: str
     raw: str
     encoding: str
     script: Script
-    offsets: Offsets
+    rewrites: tuple[Rewrite, ...] = ()
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """The span of :attr:`raw` that produced ``text[start:end]``."""
-        if not self.offsets or start >= end:
+        if not self.text or start >= end:
             return (0, 0)
-        first = self.offsets[start]
-        last = self.offsets[end - 1]
+        first = self._back(start)
+        last = self._back(end - 1)
         return first, max(first, last) + 1
+
+    def _back(self, pos: int) -> int:
+        for rewrite in reversed(self.rewrites):
+            pos = rewrite.back(pos)
+        return pos
 
     def raw_evidence(self, evidence: str) -> str | None:
         """The original wording of an evidence string, or None if it is not in the text."""
@@ -83,6 +139,13 @@ def decode(data: bytes) -> tuple[str, str]:
     for name in ("utf-16-le", "utf-16-be"):
         if _plausible_text(data, name):
             return data.decode(name), name
+    for name in ("gb18030", "big5"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_chinese(text):
+            return text, name
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is not None:
         return str(best), best.encoding.replace("_", "-")
@@ -114,6 +177,17 @@ def _plausible_text(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return len(_PLAUSIBLE.findall(sample)) > 0.95 * len(sample)
+
+
+# Among the commonest characters of any report, simplified or traditional.
+_COMMON = re.compile("[的一是在年政府信息公工作日月件条中不有和人]")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """A strict decode as one double-byte encoding of bytes meant as another (Big5 as
+    GB18030) gives rare characters: real text has one in ten or more of the commonest."""
+    head = text[:4000]
+    return len(_COMMON.findall(head)) >= 0.02 * len(head)
 
 
 def check_text(text: str) -> None:
@@ -238,34 +312,24 @@ def html_to_text(source: str) -> tuple[str, Offsets]:
     return text, parser.offs
 
 
-# ---------------------------------------------------------------- mapped substitutions
+# ---------------------------------------------------------------- recorded substitutions
+
+Rewrites = list[Rewrite]
 
 
-def _sub(
-    pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str, offs: Offsets
-) -> tuple[str, Offsets]:
-    """``pattern.sub`` that carries the offsets along; a replacement maps to its match."""
-    parts: list[str] = []
-    out = array("i")
-    last = 0
-    for m in pattern.finditer(text):
-        new = repl(m)
-        if new == m.group(0):
-            continue
-        parts.append(text[last : m.start()])
-        out.extend(offs[last : m.start()])
-        parts.append(new)
-        if len(new) == m.end() - m.start():
-            out.extend(offs[m.start() : m.end()])
-        else:
-            anchor = offs[m.start()] if m.start() < len(offs) else (offs[-1] if offs else 0)
-            out.extend([anchor] * len(new))
-        last = m.end()
-    if not parts:
-        return text, offs
-    parts.append(text[last:])
-    out.extend(offs[last:])
-    return "".join(parts), out
+def _sub(pattern: re.Pattern[str], repl: str, text: str, rewrites: Rewrites) -> str:
+    """``pattern.sub(repl, text)``, recording the rewrite in ``rewrites`` if it changed
+    anything (``repl`` is literal text)."""
+    new = pattern.sub(repl, text)
+    if new is not text:
+        rewrites.append(_matches(pattern, repl, text))
+    return new
+
+
+def _matches(pattern: re.Pattern[str], repl: str, text: str) -> Edits:
+    """The rewrite of ``text`` that replaces every match of ``pattern`` by ``repl``."""
+    size = len(repl)
+    return Edits(lambda: ((m.start(), m.end(), size) for m in pattern.finditer(text)))
 
 
 # Pinyin after a CJK character: 號(hào), 區(qū), 務(wù); tone marks required, or a
@@ -284,50 +348,59 @@ _TONE_MARK = re.compile(f"[{_TONED}]")
 _BROKEN_PINYIN_START = re.compile(rf"\A[a-z{_TONED}]{{0,6}}\)")
 
 
-def strip_pinyin(text: str, offs: Offsets) -> tuple[str, Offsets]:
+def strip_pinyin(text: str, rewrites: Rewrites) -> str:
     """Remove pinyin annotations inserted after characters, keeping real parentheses."""
     if not _TONE_MARK.search(text):
-        return text, offs
+        return text
     found = len(_PINYIN_TONED.findall(text))
-    text, offs = _sub(_PINYIN_TONED, lambda m: "", text, offs)
+    text = _sub(_PINYIN_TONED, "", text, rewrites)
     if found >= 3:
-        text, offs = _sub(_PINYIN_TONELESS, lambda m: "", text, offs)
+        text = _sub(_PINYIN_TONELESS, "", text, rewrites)
         # A scrape cut inside an annotation leaves its tail at the start: "ng)".
-        text, offs = _sub(_BROKEN_PINYIN_START, lambda m: "", text, offs)
-    return text, offs
+        text = _sub(_BROKEN_PINYIN_START, "", text, rewrites)
+    return text
 
 
 _SPACE_CHARS = (
     "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 )
-_HALFWIDTH = str.maketrans(
-    {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, **dict.fromkeys(_SPACE_CHARS, " ")}
-)
+_HALFWIDTH = {
+    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+    **dict.fromkeys(_SPACE_CHARS, " "),
+}
+_FULLWIDTH = re.compile(f"[\uff01-\uff5e{_SPACE_CHARS}]")
 
 
-def to_halfwidth(text: str, offs: Offsets) -> tuple[str, Offsets]:
+def to_halfwidth(text: str) -> str:
     """Full-width ASCII (digits, letters, parentheses, commas) to half-width; odd spaces to
-    spaces. Character for character, so the offsets do not change."""
-    return text.translate(_HALFWIDTH), offs
+    spaces. Character for character, so positions do not change. (A regex with a lookup
+    beats ``str.translate``, which is slow on CJK text.)"""
+    return _FULLWIDTH.sub(lambda m: _HALFWIDTH[m.group()], text)
 
 
 _ARTIFACTS = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\u200b-\u200f\ufeff]")
 _QMARK_LINE = re.compile(r"^[ \t]*\?+[ \t]*(?:\n|\Z)", re.MULTILINE)
 _SPACES = re.compile(r"[ \t]{2,}|\t")
+_SPACE_RUNS = re.compile("  +")  # the same as _SPACES in a text without tabs, and faster
 _EDGE_SPACES = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_BLANK_RUNS = re.compile(r"\n\n\n+")
 _LINE_ENDS = re.compile(r"\r\n?")
 
 
-def clean(text: str, offs: Offsets) -> tuple[str, Offsets]:
+def clean(text: str, rewrites: Rewrites) -> str:
     """``?`` lines and whitespace runs (line ends are already ``\n``)."""
-    text, offs = _sub(_QMARK_LINE, lambda m: "", text, offs)
-    text, offs = _sub(_SPACES, lambda m: " ", text, offs)
-    text, offs = _sub(_EDGE_SPACES, lambda m: "", text, offs)
-    text, offs = _sub(_BLANK_RUNS, lambda m: "\n\n", text, offs)
+    if "?" in text:
+        text = _sub(_QMARK_LINE, "", text, rewrites)
+    text = _sub(_SPACES if "\t" in text else _SPACE_RUNS, " ", text, rewrites)
+    stripped = "\n".join(line.strip(" \t") for line in text.split("\n"))  # _EDGE_SPACES
+    if stripped != text:
+        rewrites.append(_matches(_EDGE_SPACES, "", text))
+        text = stripped
+    text = _sub(_BLANK_RUNS, "\n\n", text, rewrites)
     start = len(text) - len(text.lstrip("\n"))
-    end = len(text.rstrip("\n"))
-    return text[start:end], offs[start:end]
+    if start:
+        rewrites.append(Edits(lambda: [(0, start, 0)]))
+    return text[start : len(text.rstrip("\n"))]
 
 
 # ---------------------------------------------------------------- script
@@ -349,14 +422,24 @@ def converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+@cache
+def _traditional_char() -> re.Pattern[str]:
+    """A character that OpenCC t2s changes on its own (built once per process)."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    converted = converter("t2s").convert("\n".join(chars)).split("\n")
+    return re.compile(
+        "[" + "".join(c for c, s in zip(chars, converted, strict=True) if c != s) + "]"
+    )
+
+
 def detect_script(text: str) -> Script:
-    """simplified, traditional, or traditional-tw (traditional with Taiwan vocabulary)."""
-    sample = _NON_CJK.sub("", text[:4000])
-    if not sample:
+    """simplified, traditional, or traditional-tw (traditional with Taiwan vocabulary),
+    by the share of Chinese characters that OpenCC t2s changes on their own."""
+    head = text[:4000]
+    if not _traditional_char().search(head):
         return "simplified"
-    converted = converter("t2s").convert(sample)
-    changed = sum(map(str.__ne__, sample, converted))
-    ratio = changed / len(sample)
+    changed = len(_traditional_char().findall(head))
+    ratio = changed / len(_NON_CJK.sub("", head))
     if ratio < 0.2 and (changed < 3 or ratio < 0.02):
         return "simplified"
     markers = sum(1 for word in TW_MARKERS if word in text)
@@ -366,38 +449,37 @@ def detect_script(text: str) -> Script:
 _CHUNKS = re.compile(r"[^,，。;；:：、!?！？|()（）\s]+|.", re.DOTALL)
 
 
-def to_simplified(text: str, offs: Offsets, script: Script) -> tuple[str, Offsets]:
-    """OpenCC conversion line by line; a line whose length changes is converted by
-    punctuation-delimited chunks, so offsets stay exact outside the changed chunks."""
+def to_simplified(text: str, script: Script, rewrites: Rewrites) -> str:
+    """OpenCC conversion; a line whose length changes is converted again by
+    punctuation-delimited chunks, so positions stay exact outside the changed chunks."""
     if script == "simplified":
-        return text, offs
+        return text
     conv = converter("tw2sp" if script == "traditional-tw" else "t2s")
     whole = conv.convert(text)
-    if len(whole) == len(text):  # character for character: the offsets stay as they are
-        return whole, offs
-    parts: list[str] = []
-    out = array("i")
-    pos = 0
-    for line in text.split("\n"):
-        new = conv.convert(line)
-        if len(new) == len(line):
-            parts.append(new)
-            out.extend(offs[pos : pos + len(line)])
-        else:
-            for m in _CHUNKS.finditer(line):
-                chunk = conv.convert(m.group(0))
-                parts.append(chunk)
-                start, end = pos + m.start(), pos + m.end()
-                if len(chunk) == end - start:
-                    out.extend(offs[start:end])
-                else:  # spread the chunk's original offsets over its conversion
-                    span = end - start
-                    out.extend(offs[start + k * span // len(chunk)] for k in range(len(chunk)))
-        pos += len(line) + 1
-        if pos <= len(text):
-            parts.append("\n")
-            out.append(offs[pos - 1])
-    return "".join(parts), out
+    if len(whole) == len(text):  # character for character: positions do not change
+        return whole
+    edits: list[Edit] = []
+    lines, converted = text.split("\n"), whole.split("\n")
+    start = 0
+    for i, (line, new) in enumerate(zip(lines, converted, strict=True)):
+        if len(new) != len(line):
+            converted[i] = _convert_by_chunks(conv, line, start, edits)
+        start += len(line) + 1
+    rewrites.append(Edits(lambda: edits))
+    return "\n".join(converted)
+
+
+def _convert_by_chunks(conv: opencc.OpenCC, line: str, start: int, edits: list[Edit]) -> str:
+    """``line`` (at ``start``) converted chunk by chunk, in one call; a chunk whose length
+    changes is recorded in ``edits``."""
+    chunks = _CHUNKS.findall(line)
+    pos = start
+    out = conv.convert("\n".join(chunks)).split("\n")
+    for old, new in zip(chunks, out, strict=True):
+        if len(new) != len(old):
+            edits.append((pos, pos + len(old), len(new)))
+        pos += len(old)
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- entry points
@@ -405,18 +487,21 @@ def to_simplified(text: str, offs: Offsets, script: Script) -> tuple[str, Offset
 
 def normalize_text(raw: str, encoding: str = "utf-8") -> NormalizedText:
     """Normalize an already decoded report (plain text or HTML)."""
+    rewrites: Rewrites = []
+    text = raw
     if looks_like_html(raw):
-        text, offs = html_to_text(raw)
-    else:
-        text, offs = raw, array("i", range(len(raw)))
-    text, offs = _sub(_LINE_ENDS, lambda m: "\n", text, offs)
-    text, offs = _sub(_ARTIFACTS, lambda m: "", text, offs)  # before pinyin: 號\ufffd(hào)
-    text, offs = strip_pinyin(text, offs)
-    text, offs = to_halfwidth(text, offs)
-    text, offs = clean(text, offs)
+        text, offsets = html_to_text(raw)
+        rewrites.append(OffsetTable(offsets))
+    text = _sub(_LINE_ENDS, "\n", text, rewrites)
+    text = _sub(_ARTIFACTS, "", text, rewrites)  # before pinyin: 號\ufffd(hào)
+    text = strip_pinyin(text, rewrites)
+    text = to_halfwidth(text)
+    text = clean(text, rewrites)
     script = detect_script(text)
-    text, offs = to_simplified(text, offs, script)
-    return NormalizedText(text=text, raw=raw, encoding=encoding, script=script, offsets=offs)
+    text = to_simplified(text, script, rewrites)
+    return NormalizedText(
+        text=text, raw=raw, encoding=encoding, script=script, rewrites=tuple(rewrites)
+    )
 
 
 def normalize_bytes(data: bytes) -> NormalizedText:

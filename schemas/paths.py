@@ -12,13 +12,15 @@ from schemas.quantity import Quantity
 
 
 @cache
-def _figure_fields(model: type[BaseModel]) -> frozenset[str]:
-    """The fields of ``model`` that hold a Quantity (computed once per model class)."""
-    return frozenset(
-        name
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """(name, holds a Quantity) for each field of ``model``, computed once per model class."""
+    return tuple(
+        (
+            name,
+            info.annotation is not None
+            and Quantity in getattr(info.annotation, "__args__", (info.annotation,)),
+        )
         for name, info in model.model_fields.items()
-        if info.annotation is not None
-        and Quantity in getattr(info.annotation, "__args__", (info.annotation,))
     )
 
 
@@ -28,17 +30,22 @@ def iter_figures(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Quan
     Channels are keyed by name (``proactive.channels[微信].count``); the request
     matrix is walked only when present.
     """
-    for name in type(model).model_fields:
+    found: list[tuple[str, Quantity | None]] = []
+    _collect(model, prefix, found)
+    return iter(found)
+
+
+def _collect(model: BaseModel, prefix: str, found: list[tuple[str, Quantity | None]]) -> None:
+    for name, is_figure in _fields(type(model)):
         value = getattr(model, name)
-        path = f"{prefix}{name}"
-        if name in _figure_fields(type(model)):
-            yield path, value
+        if is_figure:
+            found.append((prefix + name, value))
         elif isinstance(value, BaseModel):
-            yield from iter_figures(value, path + ".")
+            _collect(value, f"{prefix}{name}.", found)
         elif isinstance(value, list):
             for item in value:
                 if isinstance(item, BaseModel) and hasattr(item, "name") and hasattr(item, "count"):
-                    yield f"{path}[{item.name}].count", item.count
+                    found.append((f"{prefix}{name}[{item.name}].count", item.count))
 
 
 def figure_dict(model: BaseModel) -> dict[str, Quantity | None]:

@@ -207,7 +207,11 @@ def test_normalization_is_idempotent(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(report_like)
-def test_offsets_cover_every_character(text: str) -> None:
+def test_every_character_maps_back_in_order(text: str) -> None:
     result = normalize_text(text)
-    assert len(result.offsets) == len(result.text)
-    assert all(0 <= o < max(1, len(text)) for o in result.offsets)
+    starts = [result.to_raw(p, p + 1)[0] for p in range(len(result.text))]
+    assert all(0 <= start < len(text) for start in starts)
+    assert starts == sorted(starts)
+    for p, start in enumerate(starts):  # a character kept as it was maps to itself
+        if result.text[p] in "0123456789政府信息":
+            assert text[start] in result.text[p] + "０１２"
