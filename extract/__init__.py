@@ -7,10 +7,9 @@ is loaded on first use so that light commands start fast.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import version
 from typing import Any
 
-__version__ = version("govreport")
+__version__ = "0.1.0"
 
 _API = ("extract_bytes", "extract_file", "extract_text", "read_input")
 __all__ = ["InputError", "__version__", *_API]
