@@ -13,21 +13,30 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_ARABIC = r"\d++(?:,\d{3})*(?:\.\d++)?"
+"""Possessive: what follows a number never starts with a digit, so giving digits back never helps."""
 _CHINESE = rf"[{CN_DIGITS}]+"
 PRE_HEDGES = ("大约", "将近", "接近", "超过", "约", "近", "逾", "超")
+POST_HEDGES = ("余", "多")
 COUNT_UNITS = (
     "人次", "场次", "批次", "条", "件", "人", "次", "元", "项", "个", "篇", "期", "场", "名",
     "家", "份", "批", "起", "宗", "例", "封", "通",
 )  # fmt: skip
 MULTIPLIERS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
 
+_FIGURE_START = "".join(sorted({h[0] for h in PRE_HEDGES})) + r"\d" + CN_DIGITS
+"""What a figure starts with: a hedge or a numeral."""
+_AFTER_NUMBER = "".join(sorted({" ", *POST_HEDGES, *MULTIPLIERS, *(u[0] for u in COUNT_UNITS)}))
+"""What can follow a figure's number: a space, a hedge, a multiplier or a unit."""
+
 QUANTITY_RE = re.compile(
+    rf"(?=[{_FIGURE_START}])"  # lets a search skip the characters no figure starts with
     rf"(?P<pre>{'|'.join(PRE_HEDGES)})?"
     rf"(?P<num>{_ARABIC}|{_CHINESE})"
-    r" ?(?P<hedge1>余|多)?"
-    r"(?P<mult>千|万|亿)?"
-    r"(?P<hedge2>余|多)?"
+    rf"(?=[{_AFTER_NUMBER}])"  # gives up at once on a number with no unit (years, dates)
+    rf" ?(?P<hedge1>{'|'.join(POST_HEDGES)})?"
+    rf"(?P<mult>{'|'.join(MULTIPLIERS)})?"
+    rf"(?P<hedge2>{'|'.join(POST_HEDGES)})?"
     rf"(?P<unit>{'|'.join(COUNT_UNITS)})"
     r"(?P<post>左右|以上|上下|许)?"
 )
@@ -73,18 +82,22 @@ def to_number(token: str) -> int | float | None:
     return None
 
 
+_WORD_CHAR = re.compile(r"[A-Za-z0-9.]")
+
+
 def _preceded_by_digit_context(text: str, start: int) -> bool:
     """Chinese numerals inside words (一是, 统一, 第一) are not figures."""
     if start == 0:
         return False
     before = text[start - 1]
-    return before in "第每初周星礼统唯之" or bool(re.match(r"[A-Za-z0-9.]", before))
+    return before in "第每初周星礼统唯之" or bool(_WORD_CHAR.match(before))
 
 
 def parse_match(m: re.Match[str]) -> Parsed | None:
     """The Parsed figure of a QUANTITY_RE match, or None if it is no figure."""
-    raw = m.group("num")
-    mult = m.group("mult")
+    pre, raw, hedge1, mult, hedge2, unit, post = m.group(
+        "pre", "num", "hedge1", "mult", "hedge2", "unit", "post"
+    )
     if not mult and len(raw) > 1 and raw[-1] in "万亿":  # 三万元: the 万 is the multiplier
         raw, mult = raw[:-1], raw[-1]
     value = to_number(raw)
@@ -94,8 +107,8 @@ def parse_match(m: re.Match[str]) -> Parsed | None:
         return None
     if mult:
         value = _clean_number(value * MULTIPLIERS[mult])
-    approx = bool(m.group("pre") or m.group("hedge1") or m.group("hedge2") or m.group("post"))
-    unit = (mult or "") + m.group("unit")
+    approx = bool(pre or hedge1 or hedge2 or post)
+    unit = (mult or "") + unit
     return Parsed(value, approx, unit, m.start(), m.end(), m.group(0))
 
 

@@ -19,8 +19,12 @@ disclosure report at all is ``unknown``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from extract.normalize import NormalizedText
 from schemas import Template
@@ -44,17 +48,19 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 """Topic keywords, matched against a heading; a heading may name several topics."""
 
 TOP_RE = re.compile(
-    r"第(?P<part>[一二三四五六七八九十]+)部分[^\S\n]*[、:.．]?[^\S\n]*(?=\S)"
-    r"|(?P<num>[一二三四五六七八九十]+)[^\S\n]*[、.．][^\S\n]*(?=\S)"
+    r"(?P<num>[一二三四五六七八九十][一二三四五六七八九十]*)[^\S\n]*[、.．][^\S\n]*(?=\S)"
 )
-SUB_RE = re.compile(r"^[^\S\n]*\((?P<num>[一二三四五六七八九十]+)\)[^\S\n]*(?=\S)", re.MULTILINE)
-ARABIC_RE = re.compile(
-    r"^[^\S\n]*(?P<num>\d{1,2})[^\S\n]*[、.．](?!\d)[^\S\n]*(?=\S)", re.MULTILINE
-)
-"""Heading numbers; where they may stand (line start, after a sentence) is checked apart."""
-SUB_INLINE_RE = re.compile(r"\((?P<num>[一二三四五六七八九十]+)\)[^\S\n]*(?=\S)")
+PART_RE = re.compile(r"第(?P<num>[一二三四五六七八九十]+)部分[^\S\n]*[、:.．]?[^\S\n]*(?=\S)")
+SUB_RE = re.compile(r"\((?P<num>[一二三四五六七八九十]+)\)[^\S\n]*(?=\S)")
+_ARABIC = r"(?P<line>[^\S\n]*(?P<num>\d{1,2})[^\S\n]*[、.．](?!\d)[^\S\n]*(?=\S))"
+ARABIC_RE = re.compile("\n" + _ARABIC)
+_FIRST_ARABIC_RE = re.compile(_ARABIC)
+"""Heading numbers; where they may stand (line start, after a sentence) is checked apart.
+Each starts with a character or a class, never ``[…]+``, which lets the regex engine skip
+ahead to the next place a number can start; a ``1.`` at a line start is found from the
+newline before it (ARABIC_RE), or at the start of the text (_FIRST_ARABIC_RE)."""
 _AFTER_SENTENCE = "。;!?"
-_HEADING_END = re.compile(r"[。:;,!?|]|[^\S\n]+(?=\S)|\n")
+_HEADING_END = re.compile(r"[。:;,!?|\n]|[^\S\n][^\S\n]*(?=\S)")
 _TITLE_RUN = re.compile(r"[\u4e00-\u9fff、“”\"]{2,40}")
 _TITLE_CLOSE = re.compile(
     r"(?:情况|事项|措施|概述|概况|问题|打算|计划|方向|举措)(?:统计表|表)?|统计表|附表"
@@ -66,7 +72,8 @@ _RUN_ON = re.compile(r"[\d(\[第]")
 _RUN_ON_ANY = re.compile(
     r"(?:19|20)\d\d年|\([一二三四五六七八九十\d]{1,2}\)|\d{1,2}[、.](?!\d)|第[一二三四五六七八九十\d]+条"
 )
-"""Body text run on into any heading: a year, a sub-heading, a list number, an article."""
+"""Body text run on into any heading: a year, a sub-heading, a list number, an article;
+each starts with a character of _RUN_ON."""
 APPENDIX_RE = re.compile(
     r"(?:附件|附表)[^\S\n]*\d{0,2}[^\S\n]*[:、.]?[^\S\n]*[^\s。;,:]{0,40}?(?:统计表|情况表|数据表)"
     r"|[^\s。;,:、]{2,40}?统计表(?=[\s|]*(?:指标|项目|统计项|类别))"
@@ -82,12 +89,14 @@ _ROW_TAIL = re.compile(r"(?:(?:[^\S\n]+\d+(?:\.\d+)?){2,}|\d{5,})[^\S\n]*$")
 _TABLE_ROW_LABELS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|办理结果")
 
 ANNOUNCE_RE = re.compile(
-    r"(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?(?:共)?(?:分为|分成|分|由|包括)"
+    r"(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?"
+    r"(?:(?:共)?(?:分为|分成|分|由|包括)"
     r"[一二三四五六七八九十\d]+个?部分(?:组成)?[:,]?(?P<listed>[^。]{4,300}?)(?=。)"
-    r"|(?:全文|本报告|报告|年度报告|年报|内容)(?:主要)?(?:由|包括|包含|分为|共分为|分)"
-    r"(?P<items>[^。]{4,300}?)(?:(?:等|共)?[一二三四五六七八九十\d]+个?部分|(?=。))"
+    r"|(?:由|包括|包含|分为|共分为|分)"
+    r"(?P<items>[^。]{4,300}?)(?:(?:等|共)?[一二三四五六七八九十\d]+个?部分|(?=。)))"
 )
-"""The introduction's list of parts, after (本报告共分6个部分:…) or before its count."""
+"""The introduction's list of parts, after (本报告共分6个部分:…) or before its count.
+Both forms share their first words, matched once for both."""
 _ITEM_NUMBER = re.compile(
     r"(?:^|(?<=[;,:]))\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*"
 )
@@ -100,21 +109,28 @@ _ITEM_FINAL = re.compile(
 )
 
 # Wording of the official templates: table labels first, then the notice each cites.
-TEMPLATE_MARKERS: tuple[tuple[Template, re.Pattern[str]], ...] = (
+TEMPLATE_MARKERS: tuple[tuple[Template, tuple[str, ...]], ...] = (
     (
         "2021",
-        re.compile(
-            r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知要求缴纳费用|"
-            r"本年处理决定数量|本年收费金额"
+        (
+            "本年制发件数",
+            "本年废止件数",
+            "现行有效件数",
+            "逾期未按收费通知要求缴纳费用",
+            "本年处理决定数量",
+            "本年收费金额",
         ),
     ),
-    ("2019", re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")),
-    ("2021", re.compile(r"〔2021〕30号|\[2021\]30号")),
-    ("2019", re.compile(r"〔2019〕60号|\[2019\]60号")),
+    ("2019", ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量")),
+    ("2021", ("〔2021〕30号", "[2021]30号")),
+    ("2019", ("〔2019〕60号", "[2019]60号")),
 )
-SHARED_MARKERS = re.compile(
-    r"勾稽关系|区分处理的,只计这一情形|收到和处理政府信息公开申请情况|"
-    r"政府信息公开行政复议、行政诉讼情况|其他需要报告的事项"
+SHARED_MARKERS = (
+    "勾稽关系",
+    "区分处理的,只计这一情形",
+    "收到和处理政府信息公开申请情况",
+    "政府信息公开行政复议、行政诉讼情况",
+    "其他需要报告的事项",
 )
 """Wording of both the 2019 and the 2021 template: the year tells them apart."""
 GENRE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^\n]{0,16}(?:年度报告|年报|工作报告)")
@@ -122,7 +138,9 @@ ANNUAL_REPORT_RE = re.compile(r"年度报告|年报")
 HEAD_CHARS = 1500
 HEAD_LINES = 8
 MAX_TITLE_LINE = 80
-_YEAR_RE = re.compile(r"(20\d\d|19\d\d) ?年")
+_YEAR_RE = re.compile(r"年(?:(?<=(20\d\d|19\d\d)年)|(?<=(20\d\d|19\d\d) 年))")
+"""``YYYY年`` (also ``YYYY 年``), found from its 年: a regex that starts with a character
+(not a class) skips ahead to it fast."""
 _NOT_BEFORE_YEAR = frozenset("0123456789〔[(")
 _BOOK_TITLE = re.compile(r"《[^》\n]{0,80}》")
 
@@ -143,12 +161,12 @@ def ordinal(token: str) -> int | None:
     return int(token) if token.isdigit() else ORDINALS.get(token)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One numbered section: its heading, topics and span ``[start, end)`` in the text.
 
     ``topics`` are those its heading names, else (for a sub-section) its parent's;
     ``parent`` is the index of the parent section in :attr:`Segments.sections`.
+    (A named tuple: immutable like a frozen dataclass, and much quicker to make.)
     """
 
     heading: str
@@ -204,28 +222,34 @@ class Segments:
         return self.template != "unknown"
 
 
+@lru_cache(maxsize=4096)
 def classify_heading(heading: str) -> tuple[str, ...]:
-    """The topics a heading names, in table order (``依申请`` wins over a bare 申请)."""
+    """The topics a heading names, in table order (``依申请`` wins over a bare 申请).
+
+    Cached: reports of one template share their headings."""
     topics = [topic for topic, pattern in TOPICS if pattern.search(heading)]
     if "appeals" in topics and "requests" in topics and "依申请" not in heading:
         topics.remove("requests")
     if "problems" in topics and "improvements" in topics:
         topics.remove("improvements")
-    if "fees" in topics and "capacity" in topics and re.search(r"收费|处理费", heading) is None:
+    if "fees" in topics and "capacity" in topics and not ("收费" in heading or "处理费" in heading):
         topics.remove("fees")
     return tuple(topics)
 
 
-def _heading_text(text: str, at: int) -> str:
+def _heading_text(text: str, at: int, title: str | None) -> str:
     """The heading that starts at ``at``: up to punctuation, a space or the line end;
-    a standard title that runs on into body text (``概述2016年``) is cut at its end."""
+    a standard title that runs on into body text (``概述2016年``) is cut at its end.
+
+    ``title`` is ``standard_title(text, at)``, which the heading starts with if it is one.
+    """
     m = _HEADING_END.search(text, at, min(len(text), at + 60))
     end = m.start() if m else min(len(text), at + 40, _line_end(text, at))
     heading = text[at:end].strip()
-    title = standard_title(heading)
     if title and _RUN_ON.match(heading, len(title)):
         return title
-    run_on = _RUN_ON_ANY.search(heading, 2)
+    first = _RUN_ON.search(heading, 2)  # where _RUN_ON_ANY may first match; fast to find
+    run_on = _RUN_ON_ANY.search(heading, first.start()) if first else None
     return heading[: run_on.start()] if run_on else heading
 
 
@@ -237,9 +261,12 @@ def standard_title(text: str, at: int = 0) -> str | None:
     another part to it.
     """
     m = _TITLE_RUN.match(text, at)
-    if m is None:
-        return None
-    run = m.group()
+    return _title_in_run(m.group()) if m else None
+
+
+@lru_cache(maxsize=4096)
+def _title_in_run(run: str) -> str | None:
+    """The title that starts a run of title characters, or None (cached: titles recur)."""
     end = None
     for close in _TITLE_CLOSE.finditer(run):
         end = close.end()
@@ -257,13 +284,51 @@ def _is_table_line(text: str, start: int) -> bool:
     """A table row: cells in ``|``, a run of spaced numbers, or flattened digits at the end."""
     line_start = text.rfind("\n", 0, start) + 1
     line = text[line_start : _line_end(text, start)]
-    return "|" in line or bool(_ROW_TAIL.search(line))
+    if "|" in line:
+        return True
+    return line.rstrip()[-1:].isdecimal() and _ROW_TAIL.search(line) is not None
 
 
 def _cells_follow(text: str, at: int) -> bool:
     """Whether only table cells (``| …``, or bare numbers) follow ``at`` on its line."""
-    rest = text[at : _line_end(text, at)]
-    return bool(_CELLS_AFTER.match(rest))
+    return _CELLS_AFTER.match(text, at, _line_end(text, at)) is not None
+
+
+_Number = tuple[int, int, str]
+"""A heading number: the span of its match (indent included) and its token (``三``)."""
+
+
+def _top_numbers(text: str) -> list[_Number]:
+    """``三、`` and ``第三部分`` wherever they stand, in text order (the two never overlap)."""
+    return sorted(
+        (m.start(), m.end(), m["num"])
+        for pattern in (TOP_RE, PART_RE)
+        for m in pattern.finditer(text)
+    )
+
+
+def _sub_numbers(text: str) -> tuple[list[_Number], list[_Number]]:
+    """``(一)`` at a line start (its span from the line start) and ``(一)`` inside a line."""
+    at_line_start, inline = [], []
+    for m in SUB_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if line_start == m.start() or text[line_start : m.start()].isspace():
+            at_line_start.append((line_start, m.end(), m["num"]))
+        else:
+            inline.append((m.start(), m.end(), m["num"]))
+    return at_line_start, inline
+
+
+def _arabic_numbers(text: str, start: int = 0, end: int | None = None) -> list[_Number]:
+    """``1.`` at the line starts in ``text[start:end]``."""
+    end = len(text) if end is None else end
+    first = _FIRST_ARABIC_RE.match(text) if start == 0 else None
+    after_newline = ARABIC_RE.finditer(text, max(start - 1, 0), _line_end(text, end))
+    return [
+        (m.start("line"), m.end(), m["num"])
+        for m in (first, *after_newline)
+        if m is not None and m.start("line") < end
+    ]
 
 
 @dataclass
@@ -278,56 +343,54 @@ class _Candidate:
     """An inline heading that may stand where it stands (after a sentence, a known title)."""
 
 
-def _candidates(text: str, pattern: re.Pattern[str], inline_ok: bool) -> list[_Candidate]:
-    """Headings numbered by ``pattern`` at a line start, or inline (if ``inline_ok``) after a
+def _candidates(text: str, numbers: Iterable[_Number], inline_ok: bool) -> list[_Candidate]:
+    """Headings numbered by ``numbers`` at a line start, or inline (if ``inline_ok``) after a
     sentence or wherever a standard section title follows the number (one-line text)."""
     out = []
-    for m in pattern.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()].rstrip()
-        inline = bool(before.strip())
-        after_sentence = inline and before[-1] in _AFTER_SENTENCE
-        title = standard_title(text, m.end()) if inline_ok or not inline else None
-        if title and (
-            (inline and not after_sentence and before[-1] in _NOT_BEFORE_TITLE)
-            or _LISTED.match(text, m.end() + len(title))
-        ):
-            title = None  # an item of a list (第一、二次…; 一、概述;二、…), not a heading
-        if inline and not (inline_ok and (after_sentence or title)):
-            continue
-        number = ordinal(m.groupdict().get("part") or m.group("num"))
+    for start, end, token in numbers:
+        number = ordinal(token)
         if number is None or number < 1:
             continue
-        if _cells_follow(text, m.end() + len(title)) if title else _is_table_line(text, m.start()):
+        before = text[text.rfind("\n", 0, start) + 1 : start].rstrip()
+        inline = bool(before)
+        if inline and not inline_ok:
             continue
-        heading = title if title and inline else _heading_text(text, m.end())
+        after_sentence = inline and before[-1] in _AFTER_SENTENCE
+        if inline and not after_sentence and before[-1] in _NOT_BEFORE_TITLE:
+            continue  # an item of a list (第一、二次), not a heading
+        found_title = standard_title(text, end)
+        title = found_title
+        if title and _LISTED.match(text, end + len(title)):
+            title = None  # an item of a list (一、概述;二、…), not a heading
+        if inline and not (after_sentence or title):
+            continue
+        if _cells_follow(text, end + len(title)) if title else _is_table_line(text, start):
+            continue
+        heading = title if title and inline else _heading_text(text, end, found_title)
         if not heading or _TABLE_ROW_LABELS.match(heading):
             continue
-        body = m.end() + len(heading)
         topics = classify_heading(heading)
         accepted = bool(topics) or (title is not None and after_sentence)
-        out.append(_Candidate(number, m.start(), body, heading, topics, inline, accepted))
+        out.append(_Candidate(number, start, end + len(heading), heading, topics, inline, accepted))
     return out
 
 
-def _inline_subs(text: str, tops: list[_Candidate]) -> list[_Candidate]:
-    """``(一)主动公开方面`` inside a line: after a sentence or right after a top-level
-    heading, and naming a topic."""
+def _inline_subs(text: str, tops: list[_Candidate], numbers: list[_Number]) -> list[_Candidate]:
+    """``(一)主动公开方面`` inside a line (``numbers``): after a sentence or right after a
+    top-level heading, and naming a topic."""
     heading_ends = {c.body_start for c in tops}
     out = []
-    for m in SUB_INLINE_RE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()].rstrip()
-        if not before.strip():
-            continue  # at a line start: SUB_RE's
-        if before[-1] not in _AFTER_SENTENCE and m.start() not in heading_ends:
+    for start, end, token in numbers:
+        before = text[text.rfind("\n", 0, start) + 1 : start].rstrip()
+        if before[-1] not in _AFTER_SENTENCE and start not in heading_ends:
             continue
-        number = ordinal(m.group("num"))
-        heading = standard_title(text, m.end()) or _heading_text(text, m.end())
+        number = ordinal(token)
+        title = standard_title(text, end)
+        heading = title or _heading_text(text, end, title)
         topics = classify_heading(heading)
-        if number is None or not topics or _cells_follow(text, m.end()):
+        if number is None or not topics or _cells_follow(text, end):
             continue
-        out.append(_Candidate(number, m.start(), m.end() + len(heading), heading, topics, True))
+        out.append(_Candidate(number, start, end + len(heading), heading, topics, True))
     return out
 
 
@@ -347,10 +410,14 @@ def _in_sequence(
     return kept
 
 
-def _sub_sections(text: str, parent: Section, index: int, subs: list[_Candidate]) -> list[Section]:
-    """Sub-sections of ``parent``; inline ones only where its body is one line (crawled text)."""
-    inside = [c for c in subs if parent.body_start <= c.start < parent.end]
-    if any(not c.inline for c in inside) or "\n" in text[parent.body_start : parent.end].strip():
+def _sub_sections(
+    text: str, parent: Section, index: int, inside: list[_Candidate]
+) -> list[Section]:
+    """Sub-sections of ``parent`` from the candidates ``inside`` its body; inline ones only
+    where its body is one line (crawled text)."""
+    if any(c.inline for c in inside) and (
+        any(not c.inline for c in inside) or "\n" in text[parent.body_start : parent.end].strip()
+    ):
         inside = [c for c in inside if not c.inline]
     kept = _in_sequence(inside, allow_inline=True)
     out = []
@@ -363,36 +430,39 @@ def _sub_sections(text: str, parent: Section, index: int, subs: list[_Candidate]
     return out
 
 
-def _arabic_run(parent: Section, arabic: list[_Candidate]) -> list[_Candidate]:
+def _arabic_run(text: str, parent: Section) -> list[_Candidate]:
     """``1.主动公开情况`` headings of a section, if two or more name a topic."""
-    kept = _in_sequence(
-        [c for c in arabic if parent.body_start <= c.start < parent.end], allow_inline=False
-    )
     if {"problems", "improvements"} & set(parent.topics):
         return []  # numbered items of a list, not sections
+    numbers = _arabic_numbers(text, parent.body_start, parent.end)
+    kept = _in_sequence(_candidates(text, numbers, inline_ok=False), allow_inline=False)
     return kept if sum(1 for c in kept if c.topics) >= 2 else []
 
 
 def _build_sections(text: str) -> list[Section]:
     """Top-level sections (``一、``; else ``(一)`` or ``1.``) with their sub-sections."""
-    top_cands = _candidates(text, TOP_RE, inline_ok=True)
+    top_cands = _candidates(text, _top_numbers(text), inline_ok=True)
     top = _in_sequence(top_cands, allow_inline=True)
     if not top:
         top = _fragment_sequence(text, top_cands)
-    subs = _candidates(text, SUB_RE, inline_ok=False)
-    arabic = _candidates(text, ARABIC_RE, inline_ok=False)
+    line_subs, inline_subs = _sub_numbers(text)
+    subs = _candidates(text, line_subs, inline_ok=False)
+    arabic_subs = True
     if len(top) >= 2:
-        subs = sorted(subs + _inline_subs(text, top), key=lambda c: c.start)
+        subs = sorted(subs + _inline_subs(text, top, inline_subs), key=lambda c: c.start)
     else:
         promoted = _in_sequence(subs, allow_inline=False)
-        numbered = _in_sequence(arabic, allow_inline=False)
         if len(promoted) >= 2:
             top, subs = promoted, []
-        elif sum(1 for c in numbered if c.topics) >= 2:
-            top, arabic = numbered, []
+        else:
+            arabic = _candidates(text, _arabic_numbers(text), inline_ok=False)
+            numbered = _in_sequence(arabic, allow_inline=False)
+            if sum(1 for c in numbered if c.topics) >= 2:
+                top, arabic_subs = numbered, False
     appendix = _appendix(text, top)
     if appendix is not None:
         top = [*top, appendix]
+    sub_starts = [c.start for c in subs]
     out: list[Section] = []
     for i, cand in enumerate(top):
         end = top[i + 1].start if i + 1 < len(top) else len(text)
@@ -400,9 +470,10 @@ def _build_sections(text: str) -> list[Section]:
             cand.heading, cand.topics, 1, cand.number, cand.start, end, cand.body_start
         )
         out.append(section)
-        children = _sub_sections(text, section, len(out) - 1, subs)
-        if not children:
-            children = _sub_sections(text, section, len(out) - 1, _arabic_run(section, arabic))
+        inside = subs[bisect_left(sub_starts, cand.body_start) : bisect_left(sub_starts, end)]
+        children = _sub_sections(text, section, len(out) - 1, inside)
+        if not children and arabic_subs:
+            children = _sub_sections(text, section, len(out) - 1, _arabic_run(text, section))
         out.extend(children)
     return out
 
@@ -420,7 +491,10 @@ def _appendix(text: str, top: list[_Candidate]) -> _Candidate | None:
     """An appendix table after the last numbered section (``附件1:…情况统计表``), as one more."""
     if len(top) < 2:
         return None
-    for m in APPENDIX_RE.finditer(text, top[-1].body_start):
+    start = _appendix_start(text, top[-1].body_start)
+    if start is None:
+        return None
+    for m in APPENDIX_RE.finditer(text, start):
         if m.start() > 0 and text[m.start() - 1] not in _BEFORE_APPENDIX:
             continue
         heading = m.group().strip()
@@ -429,6 +503,16 @@ def _appendix(text: str, top: list[_Candidate]) -> _Candidate | None:
         number = top[-1].number + 1
         return _Candidate(number, m.start(), m.end(), heading, classify_heading(heading), False)
     return None
+
+
+def _appendix_start(text: str, at: int) -> int | None:
+    """Where an APPENDIX_RE match may first start from ``at`` (None: nowhere), for the regex
+    is slow to run: at 附件 or 附表, or up to 40 characters before a 统计表."""
+    starts = [found for found in (text.find("附件", at), text.find("附表", at)) if found >= 0]
+    table = text.find("统计表", at)
+    if table >= 0:
+        starts.append(max(at, table - 40))
+    return min(starts, default=None)
 
 
 def _index_by_topic(sections: list[Section]) -> dict[str, tuple[Section, ...]]:
@@ -482,25 +566,35 @@ def _split_joined(piece: str) -> tuple[str, ...]:
 def dominant_year(text: str) -> int | None:
     """The year written most often as ``YYYY年``; book titles (《…2018年…方案》) and
     document numbers (〔2016〕) left out, ties going to the earliest."""
-    counts: Counter[int] = Counter()
-    for m in _YEAR_RE.finditer(text):
-        if m.start() == 0 or text[m.start() - 1] not in _NOT_BEFORE_YEAR:
-            counts[int(m.group(1))] += 1
-    for m in _BOOK_TITLE.finditer(text):
-        for y in _YEAR_RE.finditer(m.group(0)):
-            counts[int(y.group(1))] -= 1
+    mentions = list(_year_mentions(text))
+    counts = Counter(
+        year for start, year in mentions if start == 0 or text[start - 1] not in _NOT_BEFORE_YEAR
+    )
+    starts = [start for start, _ in mentions]
+    counts.subtract(
+        year
+        for m in _BOOK_TITLE.finditer(text)
+        for _, year in mentions[bisect_right(starts, m.start()) : bisect_left(starts, m.end())]
+    )
     if not counts or max(counts.values()) <= 0:
         return None
     best = max(counts.values())
     return next(year for year, n in counts.items() if n == best)
 
 
+def _year_mentions(text: str) -> Iterator[tuple[int, int]]:
+    """(start, year) of each ``YYYY年`` in the text."""
+    for m in _YEAR_RE.finditer(text):
+        group = 1 if m[1] else 2  # without or with a space
+        yield m.start(group), int(m[group])
+
+
 def detect_template(text: str, sections: list[Section], year: int | None) -> Template:
     """2021, 2019, pre2019 or unknown, from template wording, the year, headings, genre words."""
-    for template, pattern in TEMPLATE_MARKERS:
-        if pattern.search(text):
+    for template, markers in TEMPLATE_MARKERS:
+        if any(marker in text for marker in markers):
             return template
-    if SHARED_MARKERS.search(text) and year is not None and year >= 2019:
+    if year is not None and year >= 2019 and any(marker in text for marker in SHARED_MARKERS):
         return "2021" if year >= 2021 else "2019"
     topics = {t for s in sections for t in s.topics}
     core = topics & {"proactive", "requests", "appeals", "fees", "capacity", "problems"}

@@ -43,10 +43,13 @@ def states(evidence: str, value: float, unit: str | None = None) -> bool:
     """
     if value == 0 and NONE_RE.search(evidence):
         return True
+    numbers = stated_numbers(evidence)
+    if value in numbers:
+        return True
     scale = MULTIPLIERS.get(unit[0], 1) if unit else 1
     return any(
         math.isclose(value, found * factor, rel_tol=1e-9, abs_tol=1e-6)
-        for found in stated_numbers(evidence)
+        for found in numbers
         for factor in {1, scale}
     )
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from extract.checks.registry import Verdict
 from schemas import Quantity
@@ -26,17 +25,17 @@ MAX_SPELLED_OUT = 2
 """Up to this many holding identities, a pass message spells them out."""
 
 
-@dataclass(frozen=True)
-class Term:
-    """One figure in an identity: its label in messages, its contract path, its value."""
+class Term(NamedTuple):
+    """One figure in an identity: its label in messages, its contract path, its value.
+
+    (Named tuples: a report's checks build dozens, and they are cheap to make.)"""
 
     label: str
     path: str
     figure: Quantity | None
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     """``sum(left) == sum(right)``; ``context`` prefixes the message (a table row or column)."""
 
     left: tuple[Term, ...]
@@ -44,8 +43,12 @@ class Identity:
     context: str = ""
 
     @property
+    def terms(self) -> tuple[Term, ...]:
+        return self.left + self.right
+
+    @property
     def paths(self) -> tuple[str, ...]:
-        return tuple(term.path for term in (*self.left, *self.right))
+        return tuple(term.path for term in self.terms)
 
 
 def number(value: float) -> str:
@@ -75,14 +78,10 @@ def describe(identity: Identity, joint: str = ", but ") -> str:
 
 def evaluate(identity: Identity) -> Outcome:
     """Whether the stated figures satisfy, break, or cannot decide the identity."""
-    terms = (*identity.left, *identity.right)
-    if any(t.figure is not None and t.figure.approx for t in terms):
+    left_side, right_side = _stated_sum(identity.left), _stated_sum(identity.right)
+    if left_side is None or right_side is None:
         return "unknown"
-    sums = []
-    for side in (identity.left, identity.right):
-        stated = [t.figure.value for t in side if t.figure is not None]
-        sums.append((math.fsum(stated), len(stated) == len(side)))
-    (left, left_complete), (right, right_complete) = sums
+    (left, left_complete), (right, right_complete) = left_side, right_side
     if left_complete and right_complete:
         return "holds" if math.isclose(left, right, abs_tol=1e-6) else "broken"
     if (right_complete and left > right + 1e-6) or (left_complete and right > left + 1e-6):
@@ -90,14 +89,26 @@ def evaluate(identity: Identity) -> Outcome:
     return "unknown"
 
 
+def _stated_sum(side: tuple[Term, ...]) -> tuple[float, bool] | None:
+    """The sum of a side's stated figures and whether all are stated; None if one is hedged."""
+    values = []
+    for term in side:
+        if term.figure is not None:
+            if term.figure.approx:
+                return None
+            values.append(term.figure.value)
+    return math.fsum(values), len(values) == len(side)
+
+
 def verdict(identities: Iterable[Identity]) -> Verdict:
     """One verdict for several identities: fail if any is broken, pass if any holds.
 
     Skipped otherwise, naming the hedged or unstated figures that left them open.
     """
-    outcomes = [(identity, evaluate(identity)) for identity in identities]
-    broken = [identity for identity, outcome in outcomes if outcome == "broken"]
-    held = [identity for identity, outcome in outcomes if outcome == "holds"]
+    by_outcome: dict[Outcome, list[Identity]] = {"holds": [], "broken": [], "unknown": []}
+    for identity in identities:
+        by_outcome[evaluate(identity)].append(identity)
+    broken, held, open_ = by_outcome["broken"], by_outcome["holds"], by_outcome["unknown"]
     if broken:
         listed = "; ".join(describe(identity) for identity in broken[:MAX_LISTED])
         if len(broken) > MAX_LISTED:
@@ -107,23 +118,28 @@ def verdict(identities: Iterable[Identity]) -> Verdict:
         if len(held) <= MAX_SPELLED_OUT:
             message = "; ".join(describe(identity, " = ") for identity in held)
         else:
-            message = f"{len(held)} of {len(outcomes)} sums hold"
+            message = f"{len(held)} of {len(held) + len(open_)} sums hold"
         return Verdict("pass", message, _paths(held))
-    terms = [t for identity, _ in outcomes for t in (*identity.left, *identity.right)]
-    hedged = [t.figure.evidence for t in terms if t.figure is not None and t.figure.approx]
+    return _open_verdict(open_)
+
+
+def _open_verdict(identities: list[Identity]) -> Verdict:
+    """The skipped verdict of identities none of which holds or is broken."""
+    hedged: dict[str, None] = {}
+    labels: dict[str, None] = {}
+    paths: dict[str, None] = {}
+    for identity in identities:
+        for t in identity.terms:
+            if t.figure is None:
+                labels[f"{identity.context} {t.label}" if identity.context else t.label] = None
+                paths[t.path] = None
+            elif t.figure.approx:
+                hedged[t.figure.evidence] = None
     if hedged:
-        message = f"hedged figures cannot be summed exactly: {', '.join(dict.fromkeys(hedged))}"
-        return Verdict("skipped", message, _paths(identity for identity, _ in outcomes))
-    unstated = [
-        (f"{identity.context} {t.label}" if identity.context else t.label, t.path)
-        for identity, _ in outcomes
-        for t in (*identity.left, *identity.right)
-        if t.figure is None
-    ]
-    labels = list(dict.fromkeys(label for label, _ in unstated))
-    listed = "、".join(labels[:MAX_LABELS]) + ("…" if len(labels) > MAX_LABELS else "")
-    paths = tuple(dict.fromkeys(path for _, path in unstated))
-    return Verdict("skipped", f"not stated: {listed}", paths)
+        message = f"hedged figures cannot be summed exactly: {', '.join(hedged)}"
+        return Verdict("skipped", message, _paths(identities))
+    listed = "、".join(list(labels)[:MAX_LABELS]) + ("…" if len(labels) > MAX_LABELS else "")
+    return Verdict("skipped", f"not stated: {listed}", tuple(paths))
 
 
 def _paths(identities: Iterable[Identity]) -> tuple[str, ...]:

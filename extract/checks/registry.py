@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from schemas import Check, CheckStatus, Report
 
@@ -29,8 +30,7 @@ class CheckInput:
     """Reports of the same text by other engines, by engine name (for engine_agreement)."""
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """A check's result without its id: status, a message a person can act on, field paths."""
 
     status: CheckStatus

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
+from functools import lru_cache
 
 from extract.checks.registry import CheckInput, Verdict, check
 
@@ -60,8 +62,9 @@ def table_integrity(ctx: CheckInput) -> Verdict:
     return Verdict("skipped", f"template {meta.template}: no tables expected")
 
 
+@lru_cache(maxsize=4096)
 def topics(heading: str) -> frozenset[str]:
-    """The section topics a heading speaks of."""
+    """The section topics a heading speaks of (cached: reports share their headings)."""
     return frozenset(
         topic
         for topic, keywords in SECTION_TOPICS.items()
@@ -69,11 +72,17 @@ def topics(heading: str) -> frozenset[str]:
     )
 
 
-def is_present(announced: str, found: list[str]) -> bool:
-    """Whether a section the introduction announces is among the body's headings."""
+def all_topics(headings: Sequence[str]) -> frozenset[str]:
+    """The section topics any of the headings speaks of."""
+    return frozenset().union(*map(topics, headings))
+
+
+def is_present(announced: str, found: Sequence[str], found_topics: frozenset[str]) -> bool:
+    """Whether a section the introduction announces is among the body's headings
+    (``found``, which speak of ``found_topics``)."""
     wanted = topics(announced)
     if wanted:
-        return any(wanted & topics(heading) for heading in found)
+        return bool(wanted & found_topics)
     return any(
         announced in heading
         or heading in announced
@@ -89,7 +98,10 @@ def sections_declared(ctx: CheckInput) -> Verdict:
     if not meta.sections_announced:
         return Verdict("skipped", "the introduction announces no sections")
     fields = ("meta.sections_announced", "meta.sections_found")
-    missing = [s for s in meta.sections_announced if not is_present(s, meta.sections_found)]
+    found_topics = all_topics(meta.sections_found)
+    missing = [
+        s for s in meta.sections_announced if not is_present(s, meta.sections_found, found_topics)
+    ]
     if missing:
         found = "、".join(meta.sections_found) or "none"
         message = f"announced but not in the body: {'、'.join(missing)} (headings found: {found})"

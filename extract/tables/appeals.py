@@ -89,11 +89,10 @@ def parse_appeals_table(
     fit = fit_cells(cells, piped, CELLS, SIZES)
     grid = Grid(text)
     if span is not None and fit.values is not None:
-        for group in GROUPS:
+        for i, group in enumerate(GROUPS):
             grid.spans[group] = span
-        keys = [(group, col) for group in GROUPS for col in COLUMNS]
-        for key, value in zip(keys, fit.values, strict=True):
-            grid.read(key, value, derivation=fit.derivation)
+            values = fit.values[i * len(COLUMNS) : (i + 1) * len(COLUMNS)]
+            grid.read_row(group, COLUMNS, values, fit.derivation)
     if grid.known:
         grid.derive(IDENTITIES, lambda key: True)
     read = fit.stated

@@ -25,6 +25,8 @@ class _Search:
         self, tokens: Sequence[str], parts: int, groups: Sequence[int] | None, limit: int
     ) -> None:
         self.tokens = tokens
+        self.digits_after = [sum(map(len, tokens[i + 1 :])) for i in range(len(tokens))]
+        """The digits of the tokens after each one."""
         self.parts = parts
         self.ends = self._group_ends(groups)
         self.limit = limit
@@ -45,7 +47,7 @@ class _Search:
         self._walk(0, 0, [], 0)
 
     def _remaining_digits(self, token: int, pos: int) -> int:
-        return len(self.tokens[token]) - pos + sum(len(t) for t in self.tokens[token + 1 :])
+        return len(self.tokens[token]) - pos + self.digits_after[token]
 
     def _walk(self, token: int, pos: int, cells: list[int], group_sum: int) -> None:
         if len(self.found) >= self.limit or self.exhausted:

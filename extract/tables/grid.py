@@ -15,6 +15,8 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import filterfalse
 from typing import NamedTuple
 
 from extract.tables.scan import evidence
@@ -26,18 +28,34 @@ ZERO_NOTE = "(其余各格已相等,空白格不能为负,只能为0)"
 """Added to an identity's name for the blank cells it forces to zero."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Identity:
-    """``sum(left) == sum(right)``, named as it is written in a derivation."""
+    """``sum(left) == sum(right)``, named as it is written in a derivation.
+
+    An identity equals only itself, so that a set of them hashes fast (see :func:`_containing`).
+    """
 
     left: tuple[Key, ...]
     right: tuple[Key, ...]
     name: str
 
     keys: tuple[Key, ...] = field(init=False, repr=False, compare=False)
+    rows: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The rows the identity reads, in order."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keys", (*self.left, *self.right))
+        object.__setattr__(self, "rows", tuple(dict.fromkeys(row for row, _ in self.keys)))
+
+
+@lru_cache(maxsize=16)
+def _containing(identities: tuple[Identity, ...]) -> dict[Key, list[Identity]]:
+    """The identities that read each cell, indexed once per set of identities."""
+    containing: dict[Key, list[Identity]] = defaultdict(list)
+    for identity in identities:
+        for key in identity.keys:
+            containing[key].append(identity)
+    return dict(containing)
 
 
 class Known(NamedTuple):
@@ -64,6 +82,7 @@ class Grid:
         self.spans: dict[str, tuple[int, int]] = {}
         self._quotes: dict[str, str | None] = {}
         self._spanned: dict[tuple[str, ...], str | None] = {}
+        self._quantities: dict[tuple[Known, str], Quantity] = {}
 
     def read(
         self,
@@ -84,6 +103,21 @@ class Grid:
         self.known[key] = Known(value, quote, derivation, unit)
         return True
 
+    def read_row(
+        self,
+        row: str,
+        columns: Sequence[str],
+        values: Sequence[int | float | None],
+        derivation: str | None = None,
+    ) -> None:
+        """Record the stated cells of a row, column by column, as :meth:`read` does."""
+        stated = [(c, v) for c, v in zip(columns, values, strict=False) if v is not None and v >= 0]
+        quote = self._row_evidence(row) if stated else None
+        if quote is None:
+            return
+        for column, value in stated:
+            self.known[row, column] = Known(value, quote, derivation)
+
     def _row_evidence(self, row: str) -> str | None:
         if row not in self._quotes:
             span = self.spans.get(row)
@@ -92,18 +126,18 @@ class Grid:
 
     def derive(self, identities: Sequence[Identity], may_fill: Callable[[Key], bool]) -> None:
         """Fill every cell that some identity determines and none contradicts."""
-        containing: dict[Key, list[Identity]] = defaultdict(list)
-        for identity in identities:
-            for key in identity.keys:
-                containing[key].append(identity)
         known = self.known
-        open_ = [i for i in identities if any(k not in known for k in i.keys)]
+        is_known = known.__contains__
+        containing = _containing(tuple(identities))
+        if all(map(is_known, containing)):
+            return  # every cell that an identity reads is known
+        open_ = [i for i in identities if not all(map(is_known, i.keys))]
         refused: set[Key] = set()
         progress = True
         while progress and open_:
             progress = False
             for identity in open_:
-                unknown = [k for k in identity.keys if k not in known]
+                unknown = list(filterfalse(is_known, identity.keys))
                 if not unknown or any(k in refused or not may_fill(k) for k in unknown):
                     continue
                 if len(unknown) > 1:
@@ -124,7 +158,7 @@ class Grid:
                     continue
                 known[key] = Known(value, quote, identity.name)
                 progress = True
-            open_ = [i for i in open_ if any(k not in known for k in i.keys)]
+            open_ = [i for i in open_ if not all(map(is_known, i.keys))]
 
     def _zeros(
         self,
@@ -160,13 +194,14 @@ class Grid:
         return filled
 
     def _solve(self, identity: Identity, key: Key) -> int | float | None:
-        left = math.fsum(self.known[k].value for k in identity.left if k != key)
-        right = math.fsum(self.known[k].value for k in identity.right if k != key)
+        known = self.known
+        left = math.fsum([known[k].value for k in identity.left if k != key])
+        right = math.fsum([known[k].value for k in identity.right if k != key])
         value = right - left if key in identity.left else left - right
         return clean(value) if value > -1e-6 else None
 
     def _evidence(self, identity: Identity, key: Key) -> str | None:
-        rows = tuple(dict.fromkeys(k[0] for k in identity.keys))
+        rows = identity.rows
         if rows not in self._spanned:
             spans = [self.spans[row] for row in rows if row in self.spans]
             self._spanned[rows] = (
@@ -177,13 +212,19 @@ class Grid:
         return self._spanned[rows] or self._row_evidence(key[0])
 
     def quantity(self, key: Key) -> Quantity | None:
+        """The cell as a Quantity; cells that state the same figure by the same words (most
+        often the zeros of a row) share one."""
         known = self.known.get(key)
         if known is None:
             return None
-        return Quantity(
-            value=known.value,
-            unit=known.unit,
-            evidence=known.evidence,
-            derived=known.derivation is not None,
-            derivation=known.derivation,
-        )
+        same = (known, repr(known.value))  # 0 == 0.0, but they are written differently
+        quantity = self._quantities.get(same)
+        if quantity is None:
+            quantity = self._quantities[same] = Quantity(
+                value=known.value,
+                unit=known.unit,
+                evidence=known.evidence,
+                derived=known.derivation is not None,
+                derivation=known.derivation,
+            )
+        return quantity

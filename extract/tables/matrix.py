@@ -305,8 +305,7 @@ def parse_request_table(
     grid = Grid(text)
     _spans(grid, placed, units, layout)
     for row, fit in fits.items():
-        for col, value in zip(MATRIX_COLUMNS, fit.values or (), strict=False):
-            grid.read((row, col), value, derivation=fit.derivation)
+        grid.read_row(row, MATRIX_COLUMNS, fit.values or (), fit.derivation)
     read = sum(fits[row].stated for row in rows if row in fits)
     flattened = any(f.ran_together and f.values is None for f in fits.values())
     expected = len(rows) * len(MATRIX_COLUMNS)

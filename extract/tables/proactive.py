@@ -16,7 +16,7 @@ from typing import Literal
 
 from extract.tables.fit import Fit, fit_cells
 from extract.tables.grid import Grid, Key, clean
-from extract.tables.scan import Unit, in_narrative, label, scan, spaced
+from extract.tables.scan import Unit, finditer_at, first_chars, in_narrative, label, scan, spaced
 from schemas import DocCounts, Proactive, Quantity, TableInfo
 
 Status = Literal["parsed", "partial", "empty", "flattened"]
@@ -49,6 +49,7 @@ COLUMN_RE = re.compile(
         f"(?P<{name}>{'|'.join(spaced(w) for w in words)})" for name, words in COLUMN_WORDS.items()
     )
 )
+COLUMN_STARTS = first_chars(w for words in COLUMN_WORDS.values() for w in words)
 YUAN_UNIT_RE = re.compile(r"单\s*位\s*:?\s*(万\s*元|元)|(万\s*元)")
 
 TEMPLATE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -96,7 +97,11 @@ class Header:
 
 
 def _header(text: str, start: int, end: int) -> Header | None:
-    found = [m for m in COLUMN_RE.finditer(text, start, end) if not in_narrative(text, m.start())]
+    found = [
+        m
+        for m in finditer_at(COLUMN_RE, COLUMN_STARTS, text, start, end)
+        if not in_narrative(text, m.start())
+    ]
     if not found:
         return None
     columns = tuple(m.lastgroup or "" for m in found)

@@ -14,8 +14,8 @@ match elsewhere does not steal a row).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -37,18 +37,18 @@ PAGE_NUMBER_RE = re.compile(
 LABEL_NOTE_RE = re.compile(r"\(\s*(?:区\s*分\s*处\s*理|本\s*[列栏]\s*数\s*据)[^()]{0,80}\)")
 """Explanatory notes of the request table, possibly broken over lines."""
 SHORT_PAREN_RE = re.compile(r"\([^()\n]{0,30}\)")
-PROSE_RE = re.compile(r"[。;!?]|(?<!\d)[,:]|[,:](?!\d)")
-"""Sentence punctuation: a chunk holding it is narrative, not a table row."""
+PROSE_RE = re.compile(r"[。;!?,:](?<!\d[,:](?=\d))")
+"""Sentence punctuation (a comma or colon between digits is none: 2,361, 10:30): a chunk
+holding it is narrative, not a table row."""
 PIPE_CHUNK_RE = re.compile(r"[^|]+")
 CELL_LINE_GAP = re.compile(r"[ \t]*\|[ \t]*\n[ \t]*")
 """Between two cells that a page printed one per line (``0 |`` newline ``4 |``)."""
-SENTENCE_CHUNK_RE = re.compile(
-    r"[^。]*?(?:。|(?<=\d{3})(?![个件条项人次元万亿千篇家份批起宗例名场期届岁天页户倍])"
-    r"(?=[\u4e00-\u9fff]))|[^。]+"
+DIGITS_BEFORE_WORDS_RE = re.compile(
+    r"\d\d{2,}(?![个件条项人次元万亿千篇家份批起宗例名场期届岁天页户倍])(?=[\u4e00-\u9fff])"
 )
-"""A sentence, or text up to a run of digits that words (not a counting unit) follow: in
-one-line text a flattened row's digits end where the next sentence starts, and only
-that part is prose."""
+r"""Three or more digits that words (not a counting unit) follow: in one-line text a flattened
+row's digits end where the next sentence starts, and only that part is prose. (``\d\d{2,}``,
+not ``\d{3,}``: a pattern that starts with a character class is searched fast.)"""
 UNITS = (
     "年|月|日|号|时|个|件|条|项|人|次|元|万|亿|千|篇|家|份|批|起|宗|例|名|场|期|届|岁|天|页"
     "|微克|平方|公里|米|吨|户|倍|%"
@@ -62,6 +62,8 @@ NUMBER_RE = re.compile(
 """A bare number in running table text (not a year, a count with a unit, a row number),
 or a dash standing for a blank cell. Digits glued to a year that starts the next
 paragraph (``…100012023年,…`` in one-line text) are the number without the year."""
+NUMBER_START_RE = re.compile(r"[\d+\-—－/]")
+"""What a NUMBER_RE match starts with: searched first, it skips text without numbers fast."""
 NUMBERS_ONLY_RE = re.compile(r"[\d.,+\-\s—－/]*")
 """A ``|`` piece holding several numbers and nothing else (a row whose inner separators were lost)."""
 CELL_RE = re.compile(r"([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元|件|条|项|个|人次|次|人)?")
@@ -76,6 +78,11 @@ class Label:
 
     row: str
     pattern: re.Pattern[str]
+    starts: str | None = None
+    """What every match starts with, if known (see :func:`first_chars`)."""
+
+    def finditer(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        return finditer_at(self.pattern, self.starts, text, start, end)
 
 
 def label(row: str, *words: str, guard: str = "") -> Label:
@@ -84,7 +91,40 @@ def label(row: str, *words: str, guard: str = "") -> Label:
     A word may hold ``[..]`` character classes and ``?`` after a character.
     """
     body = "|".join(spaced(word) for word in words)
-    return Label(row, re.compile(f"(?:{body}){guard}"))
+    return Label(row, re.compile(f"(?:{body}){guard}"), first_chars(words))
+
+
+def first_chars(words: Iterable[str]) -> str | None:
+    """The characters that the matches of ``words`` (as :func:`spaced` writes them) start
+    with, when they are several: a regex search cannot skip ahead to them then (it tries
+    every position), ``str.find`` can. None for one, or if a word starts with a character
+    class or an optional character."""
+    firsts = dict.fromkeys(None if w[0] == "[" or w[1:2] == "?" else w[0] for w in words)
+    return None if len(firsts) < 2 or None in firsts else "".join(filter(None, firsts))
+
+
+def finditer_at(
+    pattern: re.Pattern[str], starts: str | None, text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start, end)``, trying the pattern only where one of ``starts``
+    stands (every match starts with one of them); everywhere if ``starts`` is None."""
+    if starts is None:
+        yield from pattern.finditer(text, start, end)
+        return
+    after = start
+    for pos in sorted(_positions(text, starts, start, end)):
+        if pos >= after and (m := pattern.match(text, pos, end)) is not None:
+            yield m
+            after = m.end()
+
+
+def _positions(text: str, chars: str, start: int, end: int) -> Iterator[int]:
+    """Where each of ``chars`` stands in ``text[start:end]``."""
+    for char in chars:
+        pos = text.find(char, start, end)
+        while pos >= 0:
+            yield pos
+            pos = text.find(char, pos + 1, end)
 
 
 def spaced(word: str) -> str:
@@ -153,11 +193,12 @@ def number_value(token: str) -> int | float:
 def _cell(piece: str, start: int, end: int) -> Cell | None:
     """A cell from a ``|`` piece: blank, number or words for zero; None for label text."""
     stripped = piece.strip()
+    if stripped.isdigit() and stripped.isascii():
+        offset = start + piece.find(stripped)
+        return Cell(stripped, offset, offset + len(stripped), int(stripped))
     if stripped in BLANK_CELLS:  # empty, or a dash that says "not applicable"
         return Cell(stripped, start, end)
     offset = start + piece.find(stripped)
-    if stripped.isdigit() and stripped.isascii():
-        return Cell(stripped, offset, offset + len(stripped), int(stripped))
     if stripped in NONE_CELLS:
         return Cell(stripped, offset, offset + len(stripped), 0)
     m = CELL_RE.fullmatch(stripped)
@@ -200,10 +241,19 @@ class _Section:
             return
         if not PROSE_RE.search(line):
             return
-        chunks = PIPE_CHUNK_RE if "|" in line else SENTENCE_CHUNK_RE
-        for m in chunks.finditer(line):
-            if PROSE_RE.search(m.group()):
-                yield line_start + m.start(), line_start + m.end()
+        for start, end in _chunks(line):
+            if PROSE_RE.search(line[start:end]):
+                yield line_start + start, line_start + end
+
+    def covered(self, start: int, end: int) -> bool:
+        """Whether narrative chunks and page numbers fill all of ``[start, end)``."""
+        i = bisect_right(self.excluded_starts, start) - 1
+        while 0 <= i < len(self.excluded) and self.excluded[i][0] <= start:
+            start = max(start, self.excluded[i][1])
+            if start >= end:
+                return True
+            i += 1
+        return False
 
     def left_out(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` overlaps a narrative chunk or a page number."""
@@ -216,6 +266,31 @@ class _Section:
                 break
             i -= 1
         return False
+
+
+def _chunks(line: str) -> list[tuple[int, int]]:
+    """The spans of a line's pieces between ``|``, or of its sentences if it has no ``|``."""
+    if "|" in line:
+        return [m.span() for m in PIPE_CHUNK_RE.finditer(line)]
+    return _sentences(line)
+
+
+def _sentences(line: str) -> list[tuple[int, int]]:
+    """The spans of the sentences of ``line``: each ends after a 。 or with digits that
+    words follow (:data:`DIGITS_BEFORE_WORDS_RE`)."""
+    cuts = {m.end() for m in DIGITS_BEFORE_WORDS_RE.finditer(line)}
+    stop = line.find("。")
+    while stop >= 0:
+        cuts.add(stop + 1)
+        stop = line.find("。", stop + 1)
+    cuts.add(len(line))
+    spans = []
+    start = 0
+    for cut in sorted(cuts):
+        if cut > start:
+            spans.append((start, cut))
+            start = cut
+    return spans
 
 
 def in_narrative(text: str, pos: int) -> bool:
@@ -244,7 +319,7 @@ def find_anchors(section: _Section, labels: Sequence[Label]) -> list[Anchor]:
     text = section.text
     for order, lab in enumerate(labels):
         last_end = -1
-        for m in lab.pattern.finditer(text, section.start, section.end):
+        for m in lab.finditer(text, section.start, section.end):
             if section.left_out(m.start(), m.end()):
                 continue
             if 0 <= m.start() - last_end <= SAME_LABEL_GAP and SAME_LABEL_RE.fullmatch(
@@ -254,15 +329,26 @@ def find_anchors(section: _Section, labels: Sequence[Label]) -> list[Anchor]:
             found.append(Anchor(lab.row, order, _numbered_from(section, m.start()), m.end()))
             last_end = m.end()
     found.sort(key=lambda a: (a.start, a.order))
+    return _longest_chain(found)
+
+
+def _longest_chain(found: list[Anchor]) -> list[Anchor]:
+    """The longest chain of anchors that follow one another in text and in table order.
+
+    Each anchor extends the longest chain it can (the latest such, on a tie); of the
+    longest chains, the one that ends first is kept.
+    """
     best: list[int] = []
     back: list[int] = []
     for i, anchor in enumerate(found):
-        score, prev = 1, -1
-        for j in range(i):
+        score, prev = 0, -1
+        for j in range(i - 1, -1, -1):
+            if j + 1 <= score:  # a chain up to ``j`` holds at most j + 1 anchors
+                break
             other = found[j]
-            if other.end <= anchor.start and other.order < anchor.order and best[j] + 1 >= score:
-                score, prev = best[j] + 1, j
-        best.append(score)
+            if best[j] > score and other.end <= anchor.start and other.order < anchor.order:
+                score, prev = best[j], j
+        best.append(score + 1)
         back.append(prev)
     if not found:
         return []
@@ -276,9 +362,12 @@ def find_anchors(section: _Section, labels: Sequence[Label]) -> list[Anchor]:
 
 def _numbers(section: _Section, start: int, end: int) -> list[Cell]:
     """Bare numbers in ``[start, end)`` (no label inside), outside narrative and page numbers."""
+    first = NUMBER_START_RE.search(section.text, start, end)
+    if first is None or section.covered(start, end):
+        return []
     masked = section.masked_slice(start, end)
     cells = []
-    for m in NUMBER_RE.finditer(section.text, start, end):
+    for m in NUMBER_RE.finditer(section.text, first.start(), end):
         s, e = m.start(), m.end()
         # a blanked first character lies inside a parenthesis: (1), (单位:万元)
         if masked[s - start] == " " or section.left_out(s, e):
@@ -294,6 +383,7 @@ class _Builder:
     ):
         self.section = section
         self.anchors = anchors
+        self.anchor_starts = [a.start for a in anchors]
         self.label_only = label_only
         self.width = width
         self.units: list[Unit] = []
@@ -306,17 +396,21 @@ class _Builder:
         return unit
 
     def line(self, start: int, end: int) -> None:
-        on_line = [a for a in self.anchors if start <= a.start < end]
-        crossing = [a for a in self.anchors if a.start < start < a.end]
-        if not crossing and HEADING_RE.match(self.section.text, start, end):
+        first = bisect_left(self.anchor_starts, start)
+        on_line = self.anchors[first : bisect_left(self.anchor_starts, end, first)]
+        # anchors follow one another: only the one before the line can reach into it
+        before = self.anchors[first - 1].end if first else -1
+        reach = before if before > start else None
+        if reach is None and HEADING_RE.match(self.section.text, start, end):
             self.current = None  # a heading that is no row of the table ends the row before it
         if self.section.text.find("|", start, end) >= 0:
-            self._piped_line(start, end, on_line, crossing)
+            self._piped_line(start, end, on_line, reach)
         else:
-            self._plain_line(start, end, on_line, crossing)
+            self._plain_line(start, end, on_line, reach)
 
-    def _plain_line(self, start: int, end: int, on_line: list[Anchor], crossing: list[Anchor]):
-        gap_start = max((a.end for a in crossing), default=start)
+    def _plain_line(self, start: int, end: int, on_line: list[Anchor], reach: int | None):
+        """``reach``: the end of a label that starts on a line before."""
+        gap_start = start if reach is None else reach
         for anchor in [*on_line, None]:
             gap_end = end if anchor is None else anchor.start
             for cell in _numbers(self.section, gap_start, gap_end):
@@ -331,56 +425,59 @@ class _Builder:
                 self.open(anchor)
                 gap_start = anchor.end
 
-    def _piped_line(self, start: int, end: int, on_line: list[Anchor], crossing: list[Anchor]):
+    def _piped_line(self, start: int, end: int, on_line: list[Anchor], reach: int | None):
         section = self.section
-        unit = self.current if crossing else None
-        loose: list[list[Cell] | None] = []
+        unit = self.current if reach is not None else None
+        loose: list[list[Cell]] = []  # the cells of the line outside a row, after its words
         checked = section.left_out(start, end)
         pieces = section.text[start:end].split("|")
         last = len(pieces) - 1
         p_end = start - 1
-        waiting = 0  # anchors of this line not yet opened
+        waiting = iter(on_line)  # anchors of this line not yet opened
+        anchor = next(waiting, None)
         for k, piece in enumerate(pieces):
             p_start = p_end + 1
             p_end = p_start + len(piece)
             if checked and section.left_out(p_start, p_end):
                 continue
-            tail = -1
-            for a in crossing:
-                if p_start < a.end <= p_end:
-                    tail = max(tail, a.end)
-            while waiting < len(on_line) and on_line[waiting].start < p_end:
+            tail = reach if reach is not None and p_start < reach <= p_end else -1
+            while anchor is not None and anchor.start < p_end:
                 loose = []  # cells before a label are label cells
-                unit = self.open(on_line[waiting])
-                tail = max(tail, on_line[waiting].end)
-                waiting += 1
+                unit = self.open(anchor)
+                tail = max(tail, anchor.end)
+                anchor = next(waiting, None)
             if tail >= 0:  # the rest of a label cell: only numbers glued to the label count
-                for cell in _numbers(section, min(tail, p_end), p_end):
+                for glued in _numbers(section, min(tail, p_end), p_end):
                     if unit is not None:
-                        unit.add(cell, piped=False)
+                        unit.add(glued, piped=False)
                 continue
-            if (k == 0 or k == last) and not piece.strip():
+            cell = _cell(piece, p_start, p_end)
+            if cell is not None:
+                if cell.text or 0 < k < last:  # blank ends of the line are no cells
+                    if unit is None:
+                        loose.append([cell])
+                    else:
+                        unit.add(cell, piped=True)
                 continue
-            cells = self._piece_cells(piece, p_start, p_end)
+            cells = self._numbers_only(piece, p_start, p_end)
             if unit is not None and cells is None and unit.row in self.label_only:
                 unit = None  # words after a category label: a sub-row whose label was lost
             if unit is None:
-                loose.append(cells)
+                if cells is None:
+                    loose = []  # cells before words are no cells of a row
+                else:
+                    loose.append(cells)
             elif cells is not None:
-                for cell in cells:
-                    unit.add(cell, piped=len(cells) == 1)
+                for number in cells:
+                    unit.add(number, piped=len(cells) == 1)
         if loose:
             self._loose_line(loose)
 
-    def _piece_cells(self, piece: str, start: int, end: int) -> list[Cell] | None:
-        """The cells of one ``|`` piece; several if it holds space-separated numbers."""
-        cell = _cell(piece, start, end)
-        if cell is not None:
-            return [cell]
-        numbers = _numbers(self.section, start, end)
-        if numbers and NUMBERS_ONLY_RE.fullmatch(piece):
-            return numbers
-        return None
+    def _numbers_only(self, piece: str, start: int, end: int) -> list[Cell] | None:
+        """The numbers of a ``|`` piece that holds space-separated numbers and nothing else."""
+        if not NUMBERS_ONLY_RE.fullmatch(piece):
+            return None
+        return _numbers(self.section, start, end) or None
 
     def _next_cell_line(self, current: Unit, cells: list[Cell]) -> bool:
         """One cell on a line right after the current row's last cell (``规章 |`` ``0 |``
@@ -391,16 +488,15 @@ class _Builder:
         gap = self.section.text[last.end : cells[0].start]
         return bool(CELL_LINE_GAP.fullmatch(gap))
 
-    def _loose_line(self, loose: list[list[Cell] | None]) -> None:
-        """A ``|`` line without a known label: its cells after the last label-text cell."""
-        last_text = max((i for i, c in enumerate(loose) if c is None), default=-1)
-        cells = [cell for piece in loose[last_text + 1 :] for cell in piece or ()]
-        piped = all(len(piece or ()) == 1 for piece in loose[last_text + 1 :])
+    def _loose_line(self, loose: list[list[Cell]]) -> None:
+        """The cells of a ``|`` line without a known label (those after its last words)."""
+        cells = [cell for piece in loose for cell in piece]
+        piped = len(cells) == len(loose)  # one cell per piece
         current = self.current
         if current is not None and self._next_cell_line(current, cells):
             current.add(cells[0], piped)
             return
-        if not cells or (all(c.blank for c in cells) and len(cells) < 2):
+        if len(cells) < 2 and all(c.blank for c in cells):
             return
         if (
             current is not None
@@ -411,10 +507,7 @@ class _Builder:
             for cell in cells:
                 current.add(cell, piped)
             return
-        unit = Unit(None, cells[0].start, cells[-1].end)
-        for cell in cells:
-            unit.add(cell, piped)
-        self.units.append(unit)
+        self.units.append(Unit(None, cells[0].start, cells[-1].end, cells, piped))
         self.current = None
 
 

@@ -75,7 +75,7 @@ class Finder:
         self.segments = segments
         self._hits: dict[tuple[int, int], list[Hit]] = {}
         self._spans: dict[tuple[str, ...], list[tuple[int, int]]] = {}
-        self._by_units: dict[tuple[int, int, frozenset[str]], list[Hit]] = {}
+        self._windows: dict[tuple[int, int], list[tuple[Hit, str]]] = {}
         self._left: dict[int, str] = {}
         self.unsegmented = not any(segments.topic_sections(t) for t in CORE_TOPICS)
 
@@ -103,12 +103,11 @@ class Finder:
             self._hits[span] = self.scan.hits(*span)
         return self._hits[span]
 
-    def hits_with(self, span: tuple[int, int], units: frozenset[str]) -> list[Hit]:
-        """The figures of ``span`` whose unit is one of ``units``."""
-        key = (*span, units)
-        if key not in self._by_units:
-            self._by_units[key] = [hit for hit in self.hits(span) if hit.unit in units]
-        return self._by_units[key]
+    def windows(self, span: tuple[int, int]) -> list[tuple[Hit, str]]:
+        """The figures of ``span``, each with the end of its clause that cues are read in."""
+        if span not in self._windows:
+            self._windows[span] = [(hit, self.left(hit)[-CUE_WINDOW:]) for hit in self.hits(span)]
+        return self._windows[span]
 
     def left(self, hit: Hit) -> str:
         """The clause before the figure, PDF line breaks removed."""
@@ -117,14 +116,11 @@ class Finder:
             self._left[key] = clean_context(self.scan.left(hit))
         return self._left[key]
 
-    def matches(self, cue: Cue, hit: Hit) -> int | None:
-        """End of the right-hand cue (or the figure's end) if ``cue`` accepts ``hit``."""
-        if hit.unit not in cue.units:
-            return None
+    def accepts(self, cue: Cue, hit: Hit, m: re.Match[str]) -> int | None:
+        """End of the right-hand cue (or the figure's end) if ``cue`` accepts ``hit``, given
+        the match ``m`` of its left-hand words in the figure's window."""
         left = self.left(hit)
-        window = left[-CUE_WINDOW:]
-        m = cue.left.search(window)
-        if m is None or (cue.joined and cue.joined.search(window, 0, m.start())):
+        if cue.joined and cue.joined.search(m.string, 0, m.start()):
             return None
         if cue.need and not cue.need.search(left):
             return None
@@ -141,8 +137,8 @@ class Finder:
         if cue.right is None:
             return hit.q.end
         right = clean_context(self.scan.right(hit))
-        m = cue.right.match(right)
-        return hit.q.end + m.end() if m else None
+        tail = cue.right.match(right)
+        return hit.q.end + tail.end() if tail else None
 
     def _counts_kinds_apart(self, kinds: re.Pattern[str], hit: Hit) -> bool:
         """Whether the figure's sentence (to its 。, across ;) counts two kinds of its category
@@ -156,18 +152,16 @@ class Finder:
 
     def best_in(self, rule: Rule, span: tuple[int, int]) -> Found | None:
         """The strongest cue's earliest figure in ``span``."""
-        best: tuple[int, int, Found] | None = None
-        for hit in self.hits_with(span, rule.units):
-            for rank, cue in enumerate(rule.cues):
-                if best is not None and rank > best[0]:
-                    break
-                end = self.matches(cue, hit)
-                if end is None:
+        windows = self.windows(span)
+        for cue in rule.cues:
+            units, search = cue.units, cue.left.search
+            for hit, window in windows:
+                if hit.unit not in units or not (m := search(window)):
                     continue
-                if best is None or rank < best[0]:
-                    best = (rank, hit.q.start, Found(self.scan.quantity(hit, end), hit))
-                break
-        return best[2] if best else None
+                end = self.accepts(cue, hit, m)
+                if end is not None:
+                    return Found(self.scan.quantity(hit, end), hit)
+        return None
 
     def zero_in(self, rule: Rule, span: tuple[int, int]) -> Found | None:
         """A "none" statement for ``rule`` in ``span``, as a stated zero."""

@@ -19,8 +19,9 @@ from schemas import Quantity
 
 _CLAUSE_CHARS = ",:;。!?、"
 _SENTENCE_CHARS = ";。!?"
-_BREAK_RE = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[:;。!?\n]")
+_BREAK_RE = re.compile(r"[,:;。!?\n](?!(?<=\d,)\d{3}(?:\D|$))")
 """Clause ends; a comma inside a number (1,862) is none."""
+_SENTENCE_ENDS = frozenset(_SENTENCE_CHARS + "\n")
 _PAGE_NUMBER_LINE = re.compile(r"^[^\S\n]*-[^\S\n]*\d{1,3}[^\S\n]*-[^\S\n]*$", re.MULTILINE)
 _MARK = r"[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、]|[一二三四五六七八九十]是|\|"
 _LINE_START_MARK = re.compile(rf"[^\S\n]*(?:{_MARK})")
@@ -110,29 +111,24 @@ class Scan:
         self.quantities = find_quantities(text)
         self._starts = [q.start for q in self.quantities]
         self.wrap_spans = wrap_spans(text)
-        soft = soft_breaks(text, self.wrap_spans)
-        clause: list[int] = []
-        sentence: list[int] = []
-        for m in _BREAK_RE.finditer(text):
-            at = m.start()
-            if m.group(0) == "\n" and at in soft:
-                continue
-            clause.append(at)
-            if m.group(0) in _SENTENCE_CHARS or m.group(0) == "\n":
-                sentence.append(at)
+        clause = [m.start() for m in _BREAK_RE.finditer(text)]
+        if self.wrap_spans:
+            soft = soft_breaks(text, self.wrap_spans)
+            clause = [at for at in clause if at not in soft]
+        sentence = [at for at in clause if text[at] in _SENTENCE_ENDS]
         extra = {at - 1 for at in breaks if 0 < at <= len(text)}
         self._clause = sorted(extra.union(clause))
         self._sentence = sorted(extra.union(sentence))
+        self._hits = [
+            Hit(q, self.clause_start(q.start), self.sentence_start(q.start), base_unit(q.unit))
+            for q in self.quantities
+        ]
 
     def hits(self, start: int, end: int) -> list[Hit]:
         """The figures inside ``[start, end)`` with their clause and sentence starts."""
         lo = bisect.bisect_left(self._starts, start)
         hi = bisect.bisect_left(self._starts, end)
-        return [
-            Hit(q, self.clause_start(q.start), self.sentence_start(q.start), base_unit(q.unit))
-            for q in self.quantities[lo:hi]
-            if q.end <= end
-        ]
+        return [hit for hit in self._hits[lo:hi] if hit.q.end <= end]
 
     def clause_start(self, pos: int) -> int:
         i = bisect.bisect_left(self._clause, pos)

@@ -10,12 +10,11 @@ their narrative leaves open.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extract.segment import Segments
 from extract.tables import parse_appeals_table, parse_proactive_table, parse_request_table
-from extract.tables.statistics import parse_statistics_table
+from extract.tables.statistics import ROW_PATHS, find_table, parse_statistics_table
 from schemas import (
     APPEAL_PARTS,
     APPLICANT_COLUMNS,
@@ -29,7 +28,6 @@ from schemas import (
     RequestMatrix,
     TableInfo,
     get_path,
-    iter_figures,
     set_path,
 )
 
@@ -39,9 +37,9 @@ DOC_FIGURES = ("issued", "repealed", "in_force")
 APPEAL_GROUPS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
 LITIGATION_SUM = "litigation_direct.total + litigation_after_reconsideration.total"
 TABLE_WORDS = {
-    "proactive": re.compile(r"第二十条|信息内容|本年制发件数|本年新制作数量|处理决定数量"),
-    "requests": re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请数量|本年度办理结果"),
-    "appeals": re.compile(r"未经复议直接起诉|复议后起诉|结果维持|尚未审结"),
+    "proactive": ("第二十条", "信息内容", "本年制发件数", "本年新制作数量", "处理决定数量"),
+    "requests": ("勾稽关系", "申请人情况", "本年新收政府信息公开申请数量", "本年度办理结果"),
+    "appeals": ("未经复议直接起诉", "复议后起诉", "结果维持", "尚未审结"),
 }
 """Words only a template table prints: a table without them was not found at all."""
 
@@ -73,7 +71,8 @@ def read_tables(text: str, segments: Segments) -> Tables:
     infos = [
         info
         for info in (p_info, r_info, a_info)
-        if info.cells_read or TABLE_WORDS[info.name].search(text, *spans[info.name])
+        if info.cells_read
+        or any(text.find(word, *spans[info.name]) >= 0 for word in TABLE_WORDS[info.name])
     ]
     return Tables(proactive, matrix, appeals, infos)
 
@@ -163,7 +162,10 @@ def apply_statistics_table(report: Report, text: str) -> None:
     A channel the table counts is added unless the narrative names it already, or
     names another outlet with the same count (网站公开 1795 vs 在互联网上…1795条).
     """
-    known = {path: q.value for path, q in iter_figures(report) if q is not None}
+    if find_table(text) is None:  # as in most reports: then the figures below are not needed
+        return
+    # the narrative's figures that can settle a split: those of the table's rows
+    known = {path: q.value for path, _ in ROW_PATHS if (q := get_path(report, path)) is not None}
     table = parse_statistics_table(text, known=known)
     if table is None:
         return
