@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d++(?:,\d{3})*(?:\.\d++)?"
@@ -73,13 +74,52 @@ def to_number(token: str) -> int | float | None:
             return 0
         if token[0] in "十百千万亿":
             token = "一" + token
-        import cn2an  # imported on first use: it takes most of a second to load
+        simple = _simple_numeral(token)
+        if simple is not None:
+            return simple
+        import cn2an  # imported only for rare forms: it takes a third of a second to load
 
         try:
             return _clean_number(float(cn2an.cn2an(token.replace("两", "二"), "smart")))
         except (ValueError, KeyError):
             return None
     return None
+
+
+_CN_DIGIT = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_D = "[一二两三四五六七八九]"
+_SIMPLE_NUMERAL = re.compile(
+    rf"(?:(?P<q>{_D})千)?(?:(?P<b>{_D})百)?(?P<zero>零)?(?:(?P<s>{_D})十)?(?P<g>{_D})?"
+)
+
+
+def _simple_numeral(token: str) -> int | None:
+    """The value of a numeral below 10000 written the standard way (一千零五, 三十二, 两百),
+    or of one times 万 or 亿 (三十万); None for anything else, which cn2an reads. Agrees
+    with cn2an wherever it answers."""
+    if len(token) > 1 and token[-1] in "万亿" and token[-2] not in "万亿":
+        below = _simple_numeral(token[:-1])
+        return None if below is None else below * MULTIPLIERS[token[-1]]
+    m = _SIMPLE_NUMERAL.fullmatch(token)
+    if m is None:
+        return None
+    q, b, s, g = m.group("q", "b", "s", "g")
+    places = [place for place, digit in ((3, q), (2, b), (1, s), (0, g)) if digit]
+    skips = any(high - low > 1 for high, low in pairwise(places))
+    if not places or skips != bool(m.group("zero")):  # 零 exactly where a place is skipped
+        return None
+    return sum(_CN_DIGIT[d] * unit for d, unit in ((q, 1000), (b, 100), (s, 10), (g, 1)) if d)
 
 
 _WORD_CHAR = re.compile(r"[A-Za-z0-9.]")
