@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from extract.checks.identities import Identity, Term, verdict
+from extract.checks.identities import Identity, Stated, Term, verdict
 from extract.checks.registry import CheckInput, Verdict, check
 from schemas import APPLICANT_COLUMNS, MATRIX_COLUMNS, MATRIX_ROWS, OUTCOME_ROWS, Report
 
@@ -35,72 +35,92 @@ CHILDREN = {
 """Sub-rows of each category row of the request table, in table order."""
 
 
-def _top_term(report: Report, name: str, label: str) -> Term:
-    return Term(label, f"requests.{name}", getattr(report.requests, name))
+def _top_term(name: str, label: str) -> Term:
+    return Term(label, f"requests.{name}")
 
 
-def _cell(report: Report, row: str, column: str, label: str) -> Term:
-    matrix = report.requests.matrix
-    cells = getattr(matrix, row) if matrix is not None else None
-    figure = getattr(cells, column) if cells is not None else None
-    return Term(label, f"requests.matrix.{row}.{column}", figure)
+def _cell(row: str, column: str, label: str) -> Term:
+    return Term(label, f"requests.matrix.{row}.{column}")
 
 
-def _balance_identities(report: Report) -> Iterator[Identity]:
+def _balance_identities() -> Iterator[Identity]:
+    """The year's balance, then (read only where the report has the table) per column."""
     yield Identity(
-        tuple(_top_term(report, name, label) for name, label in BALANCE),
-        tuple(_top_term(report, name, label) for name, label in SETTLED),
+        tuple(_top_term(name, label) for name, label in BALANCE),
+        tuple(_top_term(name, label) for name, label in SETTLED),
     )
-    if report.requests.matrix is None:
-        return
     for column in MATRIX_COLUMNS:
         yield Identity(
-            tuple(_cell(report, name, column, label) for name, label in BALANCE),
-            tuple(_cell(report, name, column, label) for name, label in SETTLED),
+            tuple(_cell(name, column, label) for name, label in BALANCE),
+            tuple(_cell(name, column, label) for name, label in SETTLED),
             context=f"表三{COLUMN_LABELS[column]}列",
         )
+
+
+BALANCE_SUM, *BALANCE_COLUMN_SUMS = _balance_identities()
 
 
 @check("requests_balance")
 def requests_balance(ctx: CheckInput) -> Verdict:
     """New + carried over = processed + carried forward (and per column of the table)."""
-    return verdict(_balance_identities(ctx.report))
+    report = ctx.report
+    matrix_sums = BALANCE_COLUMN_SUMS if report.requests.matrix is not None else []
+    return verdict(identity.read(report) for identity in (BALANCE_SUM, *matrix_sums))
 
 
-def _outcome_identities(report: Report) -> Iterator[Identity]:
-    outcomes = report.requests.outcomes
-    yield Identity(
-        tuple(
-            Term(OUTCOME_LABELS[name], f"requests.outcomes.{name}", getattr(outcomes, name))
-            for name in OUTCOME_ROWS
+OUTCOME_SUM = Identity(
+    tuple(Term(OUTCOME_LABELS[name], f"requests.outcomes.{name}") for name in OUTCOME_ROWS),
+    (_top_term("processed_total", "办结总计"),),
+)
+ROW_SUMS = tuple(
+    (
+        row,
+        Identity(
+            tuple(_cell(row, c, COLUMN_LABELS[c]) for c in APPLICANT_COLUMNS),
+            (_cell(row, "total", "总计"),),
+            context=f"表三“{label}”行",
         ),
-        (_top_term(report, "processed_total", "办结总计"),),
     )
+    for row, label, _ in MATRIX_ROWS
+)
+"""Each row of the request table, with its applicant columns adding up to its total."""
+CHILDREN_SUMS = tuple(
+    (
+        children,
+        tuple(
+            Identity(
+                tuple(_cell(child, column, ROW_LABELS[child]) for child in children),
+                (_cell(parent, column, ROW_LABELS[parent]),),
+                context=f"表三{COLUMN_LABELS[column]}列“{ROW_LABELS[parent]}”各小项",
+            )
+            for column in MATRIX_COLUMNS
+        ),
+    )
+    for parent, children in CHILDREN.items()
+)
+"""Per category row: its sub-rows and, per column, the sub-rows adding up to it."""
+OUTCOME_COLUMN_SUMS = tuple(
+    Identity(
+        tuple(_cell(row, column, OUTCOME_LABELS[row]) for row in OUTCOME_ROWS),
+        (_cell("processed_total", column, "总计"),),
+        context=f"表三{COLUMN_LABELS[column]}列办理结果",
+    )
+    for column in MATRIX_COLUMNS
+)
+
+
+def _outcome_identities(report: Report) -> Iterator[Stated]:
+    yield OUTCOME_SUM.read(report)
     matrix = report.requests.matrix
     if matrix is None:
         return
-    for row, label, _ in MATRIX_ROWS:
+    for row, identity in ROW_SUMS:
         if getattr(matrix, row) is not None:
-            yield Identity(
-                tuple(_cell(report, row, c, COLUMN_LABELS[c]) for c in APPLICANT_COLUMNS),
-                (_cell(report, row, "total", "总计"),),
-                context=f"表三“{label}”行",
-            )
-    for parent, children in CHILDREN.items():
-        if not any(getattr(matrix, child) is not None for child in children):
-            continue
-        for column in MATRIX_COLUMNS:
-            yield Identity(
-                tuple(_cell(report, child, column, ROW_LABELS[child]) for child in children),
-                (_cell(report, parent, column, ROW_LABELS[parent]),),
-                context=f"表三{COLUMN_LABELS[column]}列“{ROW_LABELS[parent]}”各小项",
-            )
-    for column in MATRIX_COLUMNS:
-        yield Identity(
-            tuple(_cell(report, row, column, OUTCOME_LABELS[row]) for row in OUTCOME_ROWS),
-            (_cell(report, "processed_total", column, "总计"),),
-            context=f"表三{COLUMN_LABELS[column]}列办理结果",
-        )
+            yield identity.read(report)
+    for children, identities in CHILDREN_SUMS:
+        if any(getattr(matrix, child) is not None for child in children):
+            yield from (identity.read(report) for identity in identities)
+    yield from (identity.read(report) for identity in OUTCOME_COLUMN_SUMS)
 
 
 @check("requests_outcomes_sum")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from extract.checks.identities import Identity, Term, verdict
+from extract.checks.identities import Identity, Stated, Term, verdict
 from extract.checks.registry import CheckInput, Verdict, check
-from schemas import APPEAL_PARTS, AppealGroup, Report
+from schemas import APPEAL_PARTS
 
 APPEAL_GROUPS = {
     "reconsideration": "行政复议",
@@ -25,47 +25,40 @@ def proactive_channels_sum(ctx: CheckInput) -> Verdict:
     if not proactive.channels:
         return Verdict("skipped", "no channel counts stated")
     channels = tuple(
-        Term(c.name, f"proactive.channels[{c.name}].count", c.count) for c in proactive.channels
+        Term(c.name, f"proactive.channels[{c.name}].count") for c in proactive.channels
     )
-    total = Term("主动公开总数", "proactive.total", proactive.total)
-    return verdict([Identity(channels, (total,))])
+    identity = Identity(channels, (Term("主动公开总数", "proactive.total"),))
+    figures = (*(c.count for c in proactive.channels), proactive.total)
+    return verdict([Stated(identity, figures)])
 
 
-def _appeal_identities(report: Report) -> Iterator[Identity]:
-    appeals = report.appeals
+def _appeal_identities() -> Iterator[Identity]:
     for name, label in APPEAL_GROUPS.items():
-        group: AppealGroup = getattr(appeals, name)
         parts = tuple(
-            Term(APPEAL_PART_LABELS[part], f"appeals.{name}.{part}", getattr(group, part))
-            for part in APPEAL_PARTS
+            Term(APPEAL_PART_LABELS[part], f"appeals.{name}.{part}") for part in APPEAL_PARTS
         )
-        total = Term("总计", f"appeals.{name}.total", group.total)
-        yield Identity(parts, (total,), context=label)
+        yield Identity(parts, (Term("总计", f"appeals.{name}.total"),), context=label)
     litigation = ("litigation_direct", "litigation_after_reconsideration")
     yield Identity(
-        tuple(
-            Term(APPEAL_GROUPS[name], f"appeals.{name}.total", getattr(appeals, name).total)
-            for name in litigation
-        ),
-        (Term("行政诉讼总数", "appeals.litigation_total", appeals.litigation_total),),
+        tuple(Term(APPEAL_GROUPS[name], f"appeals.{name}.total") for name in litigation),
+        (Term("行政诉讼总数", "appeals.litigation_total"),),
     )
+
+
+APPEAL_SUMS = tuple(_appeal_identities())
+STAFF_SUM = Identity(
+    (Term("专职", "capacity.staff_full_time"), Term("兼职", "capacity.staff_part_time")),
+    (Term("工作人员", "capacity.staff"),),
+)
 
 
 @check("appeals_sum")
 def appeals_sum(ctx: CheckInput) -> Verdict:
     """Each appeals group's results add up to its total; both litigation groups to the total."""
-    return verdict(_appeal_identities(ctx.report))
+    return verdict(identity.read(ctx.report) for identity in APPEAL_SUMS)
 
 
 @check("capacity_staff_sum")
 def capacity_staff_sum(ctx: CheckInput) -> Verdict:
     """Full-time + part-time staff = staff."""
-    capacity = ctx.report.capacity
-    identity = Identity(
-        (
-            Term("专职", "capacity.staff_full_time", capacity.staff_full_time),
-            Term("兼职", "capacity.staff_part_time", capacity.staff_part_time),
-        ),
-        (Term("工作人员", "capacity.staff", capacity.staff),),
-    )
-    return verdict([identity])
+    return verdict([STAFF_SUM.read(ctx.report)])
