@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from extract.normalize import NormalizedText
@@ -47,6 +47,9 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 """Topic keywords, matched against a heading; a heading may name several topics."""
 
+# The regexes that run over the whole text are written so that the regex engine can skip
+# ahead to where a match may start: each starts with a character or a class (``[…][…]*``
+# rather than ``[…]+``, ``\n`` rather than ``^``), the costly ones behind a cheap test.
 TOP_RE = re.compile(
     r"(?P<num>[一二三四五六七八九十][一二三四五六七八九十]*)[^\S\n]*[、.．][^\S\n]*(?=\S)"
 )
@@ -56,9 +59,8 @@ _ARABIC = r"(?P<line>[^\S\n]*(?P<num>\d{1,2})[^\S\n]*[、.．](?!\d)[^\S\n]*(?=\
 ARABIC_RE = re.compile("\n" + _ARABIC)
 _FIRST_ARABIC_RE = re.compile(_ARABIC)
 """Heading numbers; where they may stand (line start, after a sentence) is checked apart.
-Each starts with a character or a class, never ``[…]+``, which lets the regex engine skip
-ahead to the next place a number can start; a ``1.`` at a line start is found from the
-newline before it (ARABIC_RE), or at the start of the text (_FIRST_ARABIC_RE)."""
+A ``1.`` at a line start is found from the newline before it (ARABIC_RE), or at the start
+of the text (_FIRST_ARABIC_RE)."""
 _AFTER_SENTENCE = "。;!?"
 _HEADING_END = re.compile(r"[。:;,!?|\n]|[^\S\n][^\S\n]*(?=\S)")
 _TITLE_RUN = re.compile(r"[\u4e00-\u9fff、“”\"]{2,40}")
@@ -243,8 +245,8 @@ def _heading_text(text: str, at: int, title: str | None) -> str:
 
     ``title`` is ``standard_title(text, at)``, which the heading starts with if it is one.
     """
-    m = _HEADING_END.search(text, at, min(len(text), at + 60))
-    end = m.start() if m else min(len(text), at + 40, _line_end(text, at))
+    m = _HEADING_END.search(text, at, at + 60)
+    end = m.start() if m else min(at + 40, _line_end(text, at))
     heading = text[at:end].strip()
     if title and _RUN_ON.match(heading, len(title)):
         return title
@@ -286,6 +288,7 @@ def _is_table_line(text: str, start: int) -> bool:
     line = text[line_start : _line_end(text, start)]
     if "|" in line:
         return True
+    # _ROW_TAIL ends in a digit: tested first, for the regex is slow to run over a long line
     return line.rstrip()[-1:].isdecimal() and _ROW_TAIL.search(line) is not None
 
 
@@ -319,15 +322,13 @@ def _sub_numbers(text: str) -> tuple[list[_Number], list[_Number]]:
     return at_line_start, inline
 
 
-def _arabic_numbers(text: str, start: int = 0, end: int | None = None) -> list[_Number]:
-    """``1.`` at the line starts in ``text[start:end]``."""
-    end = len(text) if end is None else end
-    first = _FIRST_ARABIC_RE.match(text) if start == 0 else None
-    after_newline = ARABIC_RE.finditer(text, max(start - 1, 0), _line_end(text, end))
+def _arabic_numbers(text: str) -> list[_Number]:
+    """``1.`` at line starts."""
+    first = _FIRST_ARABIC_RE.match(text)
     return [
         (m.start("line"), m.end(), m["num"])
-        for m in (first, *after_newline)
-        if m is not None and m.start("line") < end
+        for m in (first, *ARABIC_RE.finditer(text))
+        if m is not None
     ]
 
 
@@ -430,12 +431,14 @@ def _sub_sections(
     return out
 
 
-def _arabic_run(text: str, parent: Section) -> list[_Candidate]:
-    """``1.主动公开情况`` headings of a section, if two or more name a topic."""
+def _arabic_run(text: str, parent: Section, numbers: list[_Number]) -> list[_Candidate]:
+    """``1.主动公开情况`` headings of a section (``numbers``: the text's ``1.``), if two or
+    more name a topic."""
     if {"problems", "improvements"} & set(parent.topics):
         return []  # numbered items of a list, not sections
-    numbers = _arabic_numbers(text, parent.body_start, parent.end)
-    kept = _in_sequence(_candidates(text, numbers, inline_ok=False), allow_inline=False)
+    first = bisect_left(numbers, parent.body_start, key=itemgetter(0))
+    end = bisect_left(numbers, parent.end, key=itemgetter(0))
+    kept = _in_sequence(_candidates(text, numbers[first:end], inline_ok=False), allow_inline=False)
     return kept if sum(1 for c in kept if c.topics) >= 2 else []
 
 
@@ -447,7 +450,7 @@ def _build_sections(text: str) -> list[Section]:
         top = _fragment_sequence(text, top_cands)
     line_subs, inline_subs = _sub_numbers(text)
     subs = _candidates(text, line_subs, inline_ok=False)
-    arabic_subs = True
+    arabic = _arabic_numbers(text)
     if len(top) >= 2:
         subs = sorted(subs + _inline_subs(text, top, inline_subs), key=lambda c: c.start)
     else:
@@ -455,10 +458,9 @@ def _build_sections(text: str) -> list[Section]:
         if len(promoted) >= 2:
             top, subs = promoted, []
         else:
-            arabic = _candidates(text, _arabic_numbers(text), inline_ok=False)
-            numbered = _in_sequence(arabic, allow_inline=False)
+            numbered = _in_sequence(_candidates(text, arabic, inline_ok=False), allow_inline=False)
             if sum(1 for c in numbered if c.topics) >= 2:
-                top, arabic_subs = numbered, False
+                top, arabic = numbered, []
     appendix = _appendix(text, top)
     if appendix is not None:
         top = [*top, appendix]
@@ -472,8 +474,9 @@ def _build_sections(text: str) -> list[Section]:
         out.append(section)
         inside = subs[bisect_left(sub_starts, cand.body_start) : bisect_left(sub_starts, end)]
         children = _sub_sections(text, section, len(out) - 1, inside)
-        if not children and arabic_subs:
-            children = _sub_sections(text, section, len(out) - 1, _arabic_run(text, section))
+        if not children:
+            run = _arabic_run(text, section, arabic)
+            children = _sub_sections(text, section, len(out) - 1, run)
         out.extend(children)
     return out
 
@@ -567,15 +570,16 @@ def dominant_year(text: str) -> int | None:
     """The year written most often as ``YYYY年``; book titles (《…2018年…方案》) and
     document numbers (〔2016〕) left out, ties going to the earliest."""
     mentions = list(_year_mentions(text))
-    counts = Counter(
-        year for start, year in mentions if start == 0 or text[start - 1] not in _NOT_BEFORE_YEAR
-    )
+    if not mentions:
+        return None
+    counts: dict[int, int] = {}
+    for start, year in mentions:
+        if start == 0 or text[start - 1] not in _NOT_BEFORE_YEAR:
+            counts[year] = counts.get(year, 0) + 1
     starts = [start for start, _ in mentions]
-    counts.subtract(
-        year
-        for m in _BOOK_TITLE.finditer(text)
-        for _, year in mentions[bisect_right(starts, m.start()) : bisect_left(starts, m.end())]
-    )
+    for m in _BOOK_TITLE.finditer(text):  # the years in a book title count against it
+        for _, year in mentions[bisect_right(starts, m.start()) : bisect_left(starts, m.end())]:
+            counts[year] = counts.get(year, 0) - 1
     if not counts or max(counts.values()) <= 0:
         return None
     best = max(counts.values())
