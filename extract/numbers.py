@@ -9,9 +9,9 @@ are never returned. ``to_number`` reads a bare cell ("74", "７４", "一千二�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d++(?:,\d{3})*(?:\.\d++)?"
@@ -27,6 +27,7 @@ MULTIPLIERS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
 
 _FIGURE_START = "".join(sorted({h[0] for h in PRE_HEDGES})) + r"\d" + CN_DIGITS
 """What a figure starts with: a hedge or a numeral."""
+
 _AFTER_NUMBER = "".join(sorted({" ", *POST_HEDGES, *MULTIPLIERS, *(u[0] for u in COUNT_UNITS)}))
 """What can follow a figure's number: a space, a hedge, a multiplier or a unit."""
 
@@ -43,8 +44,7 @@ QUANTITY_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A figure found in text: its value in base units, hedge, unit as written, and span."""
 
     value: int | float
@@ -60,16 +60,21 @@ def _clean_number(value: float) -> int | float:
     return int(rounded) if abs(value - rounded) < 1e-6 else round(value, 6)
 
 
+_FULLWIDTH_DIGITS = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_CHINESE_NUMERAL = re.compile(_CHINESE)
+
+
 @lru_cache(maxsize=4096)
 def to_number(token: str) -> int | float | None:
     """A bare Arabic or Chinese numeral as a number; None if it is not one."""
     token = token.strip().replace(",", "").replace(" ", "")
     if not token:
         return None
-    token = token.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
-    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+    token = token.translate(_FULLWIDTH_DIGITS)
+    if _DECIMAL.fullmatch(token):
         return _clean_number(float(token))
-    if re.fullmatch(_CHINESE, token):
+    if _CHINESE_NUMERAL.fullmatch(token):
         if token in ("零", "〇"):
             return 0
         if token[0] in "十百千万亿":

@@ -12,7 +12,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract.numbers import Parsed, find_quantities
 from schemas import Quantity
@@ -91,8 +91,7 @@ def base_unit(unit: str) -> str:
     return unit.lstrip("千万亿") or unit
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A figure and where its clause and sentence start."""
 
     q: Parsed
