@@ -25,16 +25,16 @@ COUNT_UNITS = (
 )  # fmt: skip
 MULTIPLIERS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
 
-_FIGURE_START = "".join(sorted({h[0] for h in PRE_HEDGES})) + r"\d" + CN_DIGITS
-"""What a figure starts with: a hedge or a numeral."""
-
 _AFTER_NUMBER = "".join(sorted({" ", *POST_HEDGES, *MULTIPLIERS, *(u[0] for u in COUNT_UNITS)}))
 """What can follow a figure's number: a space, a hedge, a multiplier or a unit."""
 
 QUANTITY_RE = re.compile(
-    rf"(?=[{_FIGURE_START}])"  # lets a search skip the characters no figure starts with
-    rf"(?P<pre>{'|'.join(PRE_HEDGES)})?"
-    rf"(?P<num>{_ARABIC}|{_CHINESE})"
+    # The number starts with a character class, so a search skips to the next numeral in
+    # C rather than trying every position (a hedge first would defeat that: find_quantities
+    # reads it from the text before). A number is tried only where its run of digits (or
+    # of Chinese numerals) starts: inside the run it would fail the same way.
+    rf"(?P<num>[0-9{CN_DIGITS}](?:(?<![0-9][0-9])(?<=[0-9])[0-9]*+(?:,[0-9]{{3}})*(?:\.[0-9]++)?"
+    rf"|(?<![{CN_DIGITS}][{CN_DIGITS}])(?<=[{CN_DIGITS}])[{CN_DIGITS}]*))"
     rf"(?=[{_AFTER_NUMBER}])"  # gives up at once on a number with no unit (years, dates)
     rf" ?(?P<hedge1>{'|'.join(POST_HEDGES)})?"
     rf"(?P<mult>{'|'.join(MULTIPLIERS)})?"
@@ -42,6 +42,7 @@ QUANTITY_RE = re.compile(
     rf"(?P<unit>{'|'.join(COUNT_UNITS)})"
     r"(?P<post>左右|以上|上下|许)?"
 )
+"""A figure without its leading hedge: a number, then hedges, a multiplier and a unit."""
 
 
 class Parsed(NamedTuple):
@@ -138,35 +139,51 @@ def _preceded_by_digit_context(text: str, start: int) -> bool:
     return before in "第每初周星礼统唯之" or bool(_WORD_CHAR.match(before))
 
 
-def parse_match(m: re.Match[str]) -> Parsed | None:
-    """The Parsed figure of a QUANTITY_RE match, or None if it is no figure."""
-    pre, raw, hedge1, mult, hedge2, unit, post = m.group(
-        "pre", "num", "hedge1", "mult", "hedge2", "unit", "post"
+def parse_match(m: re.Match[str], pre: str = "") -> Parsed | None:
+    """The Parsed figure of a QUANTITY_RE match (``pre``: the hedge right before it), or
+    None if it is no figure."""
+    raw, hedge1, mult, hedge2, unit, post = m.group(
+        "num", "hedge1", "mult", "hedge2", "unit", "post"
     )
     if not mult and len(raw) > 1 and raw[-1] in "万亿":  # 三万元: the 万 is the multiplier
         raw, mult = raw[:-1], raw[-1]
     value = to_number(raw)
     if value is None:
         return None
-    if raw[0] in CN_DIGITS and _preceded_by_digit_context(m.string, m.start("num")):
+    if raw[0] in CN_DIGITS and _preceded_by_digit_context(m.string, m.start()):
         return None
     if mult:
         value = _clean_number(value * MULTIPLIERS[mult])
     approx = bool(pre or hedge1 or hedge2 or post)
     unit = (mult or "") + unit
-    return Parsed(value, approx, unit, m.start(), m.end(), m.group(0))
+    start = m.start() - len(pre)
+    return Parsed(value, approx, unit, start, m.end(), m.string[start : m.end()])
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Parsed]:
     """Every figure with a counting unit in ``text[start:end]``, spans relative to ``text``."""
     found = []
+    after = start  # where the previous match ended: a hedge cannot start before
     for m in QUANTITY_RE.finditer(text, start, len(text) if end is None else end):
-        if m.group("num")[0].isdigit() and _is_document_number(text, m.start("num")):
-            continue
-        parsed = parse_match(m)
-        if parsed is not None:
-            found.append(parsed)
+        if not (m.group()[0].isdigit() and _is_document_number(text, m.start())):
+            parsed = parse_match(m, _hedge_before(text, m.start(), after))
+            if parsed is not None:
+                found.append(parsed)
+        after = m.end()
     return found
+
+
+def _hedge_before(text: str, at: int, after: int) -> str:
+    """The hedge (约, 超过 …) that ends at ``at`` and starts at ``after`` or later; "" if none."""
+    if at <= after or text[at - 1] not in _HEDGE_ENDS:
+        return ""
+    for hedge in PRE_HEDGES:  # longest first, as a left-to-right search finds them
+        if at - len(hedge) >= after and text.startswith(hedge, at - len(hedge)):
+            return hedge
+    return ""
+
+
+_HEDGE_ENDS = frozenset(hedge[-1] for hedge in PRE_HEDGES)
 
 
 def _is_document_number(text: str, start: int) -> bool:
