@@ -11,10 +11,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import diskcache
 import platformdirs
+
+if TYPE_CHECKING:
+    import diskcache
 
 STORES = ("llm", "eval")
 
@@ -33,6 +35,8 @@ def open_store(store: str, root: Path | None = None) -> diskcache.Cache:
     """The diskcache store ``store`` (one of STORES) under the cache folder."""
     if store not in STORES:
         raise ValueError(f"unknown cache store {store!r}")
+    import diskcache  # here: commands that use no cache need not load it
+
     return diskcache.Cache(str(cache_root(root) / store))
 
 

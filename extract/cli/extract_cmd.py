@@ -20,14 +20,6 @@ from typing import IO
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from extract.api import DEFAULT_MAX_BYTES
 from extract.batch import (
@@ -301,6 +293,15 @@ def progress(total: int) -> Iterator[Callable[[], None]]:
     if total < PROGRESS_MIN_INPUTS or state.quiet or not is_tty():
         yield lambda: None
         return
+    from rich.progress import (  # here: a batch without a bar need not load it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn("extracting"),
         BarColumn(),

@@ -12,8 +12,8 @@ beyond its template and script.
 from __future__ import annotations
 
 from dataclasses import asdict
-from importlib.metadata import version
 
+from extract import __version__
 from extract.engines.base import Document
 from extract.engines.rules.lists import read_lists
 from extract.engines.rules.meta import read_meta
@@ -28,8 +28,6 @@ from extract.engines.rules.template_tables import (
 from schemas import EngineInfo, Meta, Report, set_path
 
 __all__ = ["RulesEngine"]
-
-VERSION = version("govreport")
 
 
 class RulesEngine:
@@ -47,7 +45,7 @@ class RulesEngine:
             sections_found=list(segments.found),
         )
         report = Report(
-            source=doc.source, meta=meta, engine=EngineInfo(name=self.name, version=VERSION)
+            source=doc.source, meta=meta, engine=EngineInfo(name=self.name, version=__version__)
         )
         if not segments.is_report:
             return report
