@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rich.progress
 from typer.testing import CliRunner
 
 from extract.cli import app, extract_cmd
@@ -174,7 +175,7 @@ def test_progress_bar_only_for_many_inputs_on_a_terminal(monkeypatch: pytest.Mon
         def advance(self, task: int) -> None:
             pass
 
-    monkeypatch.setattr(extract_cmd, "Progress", FakeProgress)
+    monkeypatch.setattr(rich.progress, "Progress", FakeProgress)
     monkeypatch.setattr(extract_cmd, "is_tty", lambda: True)
     monkeypatch.setattr(state, "quiet", False)
     for total in (3, 10):
