@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from html.parser import HTMLParser
+from itertools import islice
 from typing import Protocol
 
 import charset_normalizer
@@ -187,7 +188,19 @@ def _reads_as_chinese(text: str) -> bool:
     """A strict decode as one double-byte encoding of bytes meant as another (Big5 as
     GB18030) gives rare characters: real text has one in ten or more of the commonest."""
     head = text[:4000]
-    return len(_COMMON.findall(head)) >= 0.02 * len(head)
+    return _enough_matches(_COMMON, head, lambda found: found >= 0.02 * len(head))
+
+
+def _enough_matches(char: re.Pattern[str], text: str, enough: Callable[[int], bool]) -> bool:
+    """``enough(len(char.findall(text)))`` for a one-character pattern and an ``enough``
+    that stays true once true: counts 500 characters at a time and stops when it holds
+    (``findall`` makes a string per match, which dominates on a text with many)."""
+    found = 0
+    for start in range(0, len(text), 500):
+        found += len(char.findall(text, start, start + 500))
+        if enough(found):
+            return True
+    return enough(found)
 
 
 def check_text(text: str) -> None:
@@ -333,27 +346,32 @@ def _matches(pattern: re.Pattern[str], repl: str, text: str) -> Edits:
 
 
 # Pinyin after a CJK character: 號(hào), 區(qū), 務(wù); tone marks required, or a
-# toneless syllable once the document has shown several marked ones.
+# toneless syllable once the document has shown several marked ones. The patterns
+# start with the literal "(" (the CJK character is a lookbehind after it), so the
+# regex engine skips to the next "(" instead of trying a match at every character.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_TONED_SYLLABLE = rf"(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}"
 _PINYIN_TONED = re.compile(
-    rf"(?<=[\u3400-\u9fff])(?:\((?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\))+"
+    rf"\((?<=[\u3400-\u9fff]\(){_TONED_SYLLABLE}\)(?:\({_TONED_SYLLABLE}\))*"
 )
 _PINYIN_SYLLABLE = (
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
     r"(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|"
     r"ua|uo|ui|ue|a|o|e|i|u|v)(?:ng|n)?"
 )
-_PINYIN_TONELESS = re.compile(rf"(?<=[\u3400-\u9fff])(?:\({_PINYIN_SYLLABLE}\))+")
-_TONE_MARK = re.compile(f"[{_TONED}]")
+_PINYIN_TONELESS = re.compile(
+    rf"\((?<=[\u3400-\u9fff]\(){_PINYIN_SYLLABLE}\)(?:\({_PINYIN_SYLLABLE}\))*"
+)
 _BROKEN_PINYIN_START = re.compile(rf"\A[a-z{_TONED}]{{0,6}}\)")
 
 
 def strip_pinyin(text: str, rewrites: Rewrites) -> str:
     """Remove pinyin annotations inserted after characters, keeping real parentheses."""
-    if not _TONE_MARK.search(text):
+    stripped, found = _PINYIN_TONED.subn("", text)
+    if not found:
         return text
-    found = len(_PINYIN_TONED.findall(text))
-    text = _sub(_PINYIN_TONED, "", text, rewrites)
+    rewrites.append(_matches(_PINYIN_TONED, "", text))
+    text = stripped
     if found >= 3:
         text = _sub(_PINYIN_TONELESS, "", text, rewrites)
         # A scrape cut inside an annotation leaves its tail at the start: "ng)".
@@ -413,7 +431,8 @@ TW_MARKERS = (
 )  # fmt: skip
 
 
-_NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_TW_MARKER = re.compile("|".join(TW_MARKERS))
+_NOT_CJK_HIGH_BYTE = bytes(b for b in range(256) if not 0x4E <= b <= 0x9F)
 
 
 @cache
@@ -432,18 +451,41 @@ def _traditional_char() -> re.Pattern[str]:
     )
 
 
+@cache
+def _other_tw_marker(word: str) -> re.Pattern[str]:
+    """Any of :data:`TW_MARKERS` but ``word``."""
+    return re.compile("|".join(other for other in TW_MARKERS if other != word))
+
+
 def detect_script(text: str) -> Script:
     """simplified, traditional, or traditional-tw (traditional with Taiwan vocabulary),
     by the share of Chinese characters that OpenCC t2s changes on their own."""
     head = text[:4000]
     if not _traditional_char().search(head):
         return "simplified"
-    changed = len(_traditional_char().findall(head))
-    ratio = changed / len(_NON_CJK.sub("", head))
-    if ratio < 0.2 and (changed < 3 or ratio < 0.02):
+    cjk = _count_cjk(head)
+    if not _enough_matches(_traditional_char(), head, lambda changed: _traditional(changed, cjk)):
         return "simplified"
-    markers = sum(1 for word in TW_MARKERS if word in text)
-    return "traditional-tw" if markers >= 2 else "traditional"
+    # Two different markers: any marker, then any other one (one regex scan each).
+    first = _TW_MARKER.search(text)
+    if first is not None and _other_tw_marker(first.group()).search(text):
+        return "traditional-tw"
+    return "traditional"
+
+
+def _traditional(changed: int, cjk: int) -> bool:
+    """Whether ``changed`` of ``cjk`` Chinese characters changed by t2s make a traditional
+    text (true for any larger ``changed`` once true)."""
+    ratio = changed / cjk
+    return not (ratio < 0.2 and (changed < 3 or ratio < 0.02))
+
+
+def _count_cjk(text: str) -> int:
+    """The number of characters U+4E00-U+9FFF. In UTF-16-LE each is one code unit whose
+    high (odd) byte is 0x4E-0x9F; every other character's units have other high bytes
+    (surrogates D8-DF), so this counts high bytes, at C speed instead of regex speed."""
+    high = text.encode("utf-16-le", "surrogatepass")[1::2]
+    return len(high.translate(None, _NOT_CJK_HIGH_BYTE))
 
 
 _CHUNKS = re.compile(r"[^,，。;；:：、!?！？|()（）\s]+|.", re.DOTALL)
@@ -458,28 +500,29 @@ def to_simplified(text: str, script: Script, rewrites: Rewrites) -> str:
     whole = conv.convert(text)
     if len(whole) == len(text):  # character for character: positions do not change
         return whole
-    edits: list[Edit] = []
     lines, converted = text.split("\n"), whole.split("\n")
+    changed: list[tuple[int, int, list[str]]] = []  # (line number, start, chunks)
     start = 0
     for i, (line, new) in enumerate(zip(lines, converted, strict=True)):
         if len(new) != len(line):
-            converted[i] = _convert_by_chunks(conv, line, start, edits)
+            changed.append((i, start, _CHUNKS.findall(line)))
         start += len(line) + 1
+    # All the chunks in one call: no OpenCC phrase spans a line end.
+    olds = [chunk for *_, chunks in changed for chunk in chunks]
+    news = conv.convert("\n".join(olds)).split("\n")
+    if len(news) != len(olds):  # OpenCC stops at a NUL
+        raise ValueError("OpenCC output does not line up with its input")
+    edits: list[Edit] = []
+    out = iter(news)
+    for i, pos, chunks in changed:
+        new_chunks = list(islice(out, len(chunks)))
+        for old, new in zip(chunks, new_chunks, strict=True):
+            if len(new) != len(old):
+                edits.append((pos, pos + len(old), len(new)))
+            pos += len(old)
+        converted[i] = "".join(new_chunks)
     rewrites.append(Edits(lambda: edits))
     return "\n".join(converted)
-
-
-def _convert_by_chunks(conv: opencc.OpenCC, line: str, start: int, edits: list[Edit]) -> str:
-    """``line`` (at ``start``) converted chunk by chunk, in one call; a chunk whose length
-    changes is recorded in ``edits``."""
-    chunks = _CHUNKS.findall(line)
-    pos = start
-    out = conv.convert("\n".join(chunks)).split("\n")
-    for old, new in zip(chunks, out, strict=True):
-        if len(new) != len(old):
-            edits.append((pos, pos + len(old), len(new)))
-        pos += len(old)
-    return "".join(out)
 
 
 # ---------------------------------------------------------------- entry points
@@ -492,7 +535,8 @@ def normalize_text(raw: str, encoding: str = "utf-8") -> NormalizedText:
     if looks_like_html(raw):
         text, offsets = html_to_text(raw)
         rewrites.append(OffsetTable(offsets))
-    text = _sub(_LINE_ENDS, "\n", text, rewrites)
+    if "\r" in text:
+        text = _sub(_LINE_ENDS, "\n", text, rewrites)
     text = _sub(_ARTIFACTS, "", text, rewrites)  # before pinyin: 號\ufffd(hào)
     text = strip_pinyin(text, rewrites)
     text = to_halfwidth(text)

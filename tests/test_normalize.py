@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from extract.errors import InputError
 from extract.normalize import (
+    _count_cjk,
     decode,
     detect_script,
     normalize_bytes,
@@ -113,6 +114,29 @@ def test_script_detection() -> None:
     assert detect_script("政府信息公开工作年度报告") == "simplified"
     assert detect_script("政府資訊公開工作年度報告，通過門戶網站發佈") == "traditional"
     assert detect_script("通過入口網站發佈，最佳化資料庫與連結設定") == "traditional-tw"
+
+
+@pytest.mark.parametrize(
+    ("words", "script"),
+    [
+        ("網際網路", "traditional-tw"),  # holds 網路 too: two markers
+        ("預設定", "traditional-tw"),  # 預設 and 設定 overlap
+        ("網路，網路", "traditional"),  # one marker twice
+        ("", "traditional"),
+    ],
+)
+def test_taiwan_markers_are_distinct_words_found_anywhere(words: str, script: str) -> None:
+    assert detect_script("這是國家機關的門戶網站。" * 400 + words) == script
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"])))
+def test_count_cjk_counts_u4e00_to_u9fff(text: str) -> None:
+    assert _count_cjk(text) == len(CJK.findall(text))
+
+
+def test_count_cjk_edges() -> None:
+    assert _count_cjk("政府\u4dff\u4e00\u9fff\ua000\u3400\U00020000a，１") == 4
+    assert _count_cjk("政\ud800府") == 2  # a lone surrogate does not raise
 
 
 def test_simplified_text_never_converted() -> None:

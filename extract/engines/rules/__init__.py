@@ -11,8 +11,6 @@ beyond its template and script.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from extract import __version__
 from extract.engines.base import Document
 from extract.engines.rules.lists import read_lists
@@ -49,7 +47,7 @@ class RulesEngine:
         )
         if not segments.is_report:
             return report
-        report.meta = meta.model_copy(update=asdict(read_meta(text, segments)))
+        report.meta = meta.model_copy(update=vars(read_meta(text, segments)))
         scan = Scan(text, (at for s in segments.sections for at in (s.start, s.body_start)))
         finder = Finder(scan, segments)
         found = finder.find_all()
