@@ -24,7 +24,6 @@ from html.parser import HTMLParser
 from itertools import islice
 from typing import Protocol
 
-import charset_normalizer
 import opencc
 
 from extract.errors import InputError
@@ -147,6 +146,8 @@ def decode(data: bytes) -> tuple[str, str]:
             continue
         if _reads_as_chinese(text):
             return text, name
+    import charset_normalizer  # here: only the rare input that nothing above reads needs it
+
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is not None:
         return str(best), best.encoding.replace("_", "-")
