@@ -11,8 +11,8 @@ tree, and the ratio of the pipeline's time to the floor: reading the same
 files, decoding them and converting them with OpenCC alone, measured in this
 run. Pipeline times are of the real command (``govreport extract DIR --jsonl
 OUT -j N -q``), start-up included; the start-up alone is printed beside them.
-Each time is the fastest of a few runs (the floor of three), as shared machines
-are noisy. A benchmark, not a test: the figures depend on the machine.
+Everything runs ``--runs`` times in rounds and each figure is the fastest, as
+shared machines are noisy. A benchmark, not a test: the figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -52,25 +52,20 @@ def build_corpus(folder: Path, count: int, seed: int = 2024) -> int:
     return total
 
 
-def floor_seconds(folder: Path, runs: int = 3) -> float:
-    """Read, decode and OpenCC-convert every file: the least any pipeline must do. The
-    fastest of ``runs`` runs, so that a busy moment cannot flatter the ratio."""
+def floor_seconds(folder: Path) -> float:
+    """Read, decode and OpenCC-convert every file: the least any pipeline must do."""
     import opencc
 
     converter = opencc.OpenCC("t2s")
-    paths = sorted(folder.iterdir())
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        for path in paths:
-            data = path.read_bytes()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("gb18030", errors="replace")
-            converter.convert(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+    started = time.perf_counter()
+    for path in sorted(folder.iterdir()):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
+        converter.convert(text)
+    return time.perf_counter() - started
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -119,16 +114,24 @@ def timed_command(args: list[str]) -> dict[str, float]:
     }
 
 
-def best_of(runs: int, args: list[str]) -> dict[str, float]:
-    """The fastest of ``runs`` runs of ``args``, with the highest peak RSS seen in any."""
-    results = [timed_command(args) for _ in range(runs)]
-    best = min(results, key=lambda run: run["wall"])
-    peaks = {key: max(run[key] for run in results) for key in ("largest", "tree")}
-    return {**best, **peaks}
+def fastest(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The fastest of several runs of one command, with the highest peak RSS seen in any."""
+    best = min(runs, key=lambda run: run["wall"])
+    return {
+        **best,
+        "largest": max(r["largest"] for r in runs),
+        "tree": max(r["tree"] for r in runs),
+    }
 
 
 def govreport(*args: str) -> list[str]:
     return [sys.executable, "-c", "from extract.cli import main; main()", *args]
+
+
+def extract_command(folder: Path, out: Path, engine: str, jobs: int) -> list[str]:
+    """``govreport -q extract FOLDER --jsonl OUT --engine ENGINE --jobs JOBS``."""
+    return govreport("-q", "extract", str(folder), "--jsonl", str(out), "--engine", engine,
+                     "--jobs", str(jobs))  # fmt: skip
 
 
 def profile(folder: Path, engine: str) -> None:
@@ -154,7 +157,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1000, help="corpus size (1000)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker counts")
     parser.add_argument("--engine", default="rules")
-    parser.add_argument("--runs", type=int, default=2, help="runs per --jobs, fastest kept (2)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds; each time the fastest (3)")
     parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
     parser.add_argument("--profile", action="store_true", help="pyinstrument, jobs 1")
     opts = parser.parse_args()
@@ -170,22 +173,32 @@ def main() -> None:
         if opts.profile:
             profile(folder, opts.engine)
             return
-        floor = floor_seconds(folder)
+        outs = {jobs: Path(scratch) / f"run-{jobs}.jsonl" for jobs in opts.jobs}
+        commands = {
+            jobs: extract_command(folder, out, opts.engine, jobs) for jobs, out in outs.items()
+        }
+        floors: list[float] = []
+        startups: list[float] = []
+        runs: dict[int, list[dict[str, float]]] = {jobs: [] for jobs in opts.jobs}
+        for _ in range(opts.runs):  # rounds of everything: a slow spell slows all alike
+            floors.append(floor_seconds(folder))
+            startups.append(timed_command([sys.executable, "-c", "import extract.cli"])["wall"])
+            for jobs, command in commands.items():
+                runs[jobs].append(timed_command(command))
+        floor, startup = min(floors), min(startups)
         print(
-            f"floor (read + decode + OpenCC t2s, best of 3): {floor:.2f} s, {mb / floor:.1f} MB/s"
+            f"floor (read + decode + OpenCC t2s): {floor:.2f} s, {mb / floor:.1f} MB/s"
+            f" (slowest round {max(floors):.2f} s)"
         )
-        startup = best_of(3, [sys.executable, "-c", "import extract.cli"])["wall"]
-        print(f"start-up (imports, best of 3): {startup:.2f} s")
+        print(f"start-up (imports): {startup:.2f} s")
         walls: dict[int, float] = {}
         for jobs in opts.jobs:
-            out = Path(scratch) / f"run-{jobs}.jsonl"
-            command = govreport("-q", "extract", str(folder), "--jsonl", str(out),
-                                "--engine", opts.engine, "--jobs", str(jobs))  # fmt: skip
-            run = best_of(opts.runs, command)
+            run = fastest(runs[jobs])
             walls[jobs] = run["wall"]
-            records = len(out.read_bytes().splitlines()) if out.exists() else 0
+            records = len(outs[jobs].read_bytes().splitlines()) if outs[jobs].exists() else 0
             print(
-                f"--jobs {jobs} (best of {opts.runs}): {run['wall']:.2f} s wall, {run['cpu']:.2f} s CPU "
+                f"--jobs {jobs}: {run['wall']:.2f} s wall (slowest round "
+                f"{max(r['wall'] for r in runs[jobs]):.2f} s), {run['cpu']:.2f} s CPU "
                 f"(exit {run['exit']:.0f}, {records} records); "
                 f"{opts.reports / run['wall']:.0f} reports/s, {mb / run['wall']:.2f} MB/s, "
                 f"{opts.reports / run['cpu']:.0f} reports per CPU-second; peak RSS "
