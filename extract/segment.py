@@ -50,9 +50,20 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # The regexes that run over the whole text are written so that the regex engine can skip
 # ahead to where a match may start: each starts with a character or a class (``[…][…]*``
 # rather than ``[…]+``, ``\n`` rather than ``^``), the costly ones behind a cheap test.
-TOP_RE = re.compile(
-    r"(?P<num>[一二三四五六七八九十][一二三四五六七八九十]*)[^\S\n]*[、.．][^\S\n]*(?=\S)"
-)
+_NUMERALS = "一二三四五六七八九十"
+TOP_RE = re.compile(rf"(?P<num>[{_NUMERALS}][{_NUMERALS}]*)[^\S\n]*[、.．][^\S\n]*(?=\S)")
+
+
+def _separator_re(separator: str) -> re.Pattern[str]:
+    """The separator of a TOP_RE match, after a numeral or a space and before text.
+
+    Over the whole text, a regex that starts with a character runs several times faster
+    than one that starts with a class, as TOP_RE does."""
+    sep = re.escape(separator)
+    return re.compile(rf"{sep}(?<=(?:[{_NUMERALS}]|[^\S\n]){sep})(?=[^\S\n]*\S)")
+
+
+_TOP_SEPARATORS = {separator: _separator_re(separator) for separator in "、.．"}
 PART_RE = re.compile(r"第(?P<num>[一二三四五六七八九十]+)部分[^\S\n]*[、:.．]?[^\S\n]*(?=\S)")
 SUB_RE = re.compile(r"\((?P<num>[一二三四五六七八九十]+)\)[^\S\n]*(?=\S)")
 _ARABIC = r"(?P<line>[^\S\n]*(?P<num>\d{1,2})[^\S\n]*[、.．](?!\d)[^\S\n]*(?=\S))"
@@ -61,8 +72,11 @@ _FIRST_ARABIC_RE = re.compile(_ARABIC)
 """Heading numbers; where they may stand (line start, after a sentence) is checked apart.
 A ``1.`` at a line start is found from the newline before it (ARABIC_RE), or at the start
 of the text (_FIRST_ARABIC_RE)."""
-_AFTER_SENTENCE = "。;!?"
-_HEADING_END = re.compile(r"[。:;,!?|\n]|[^\S\n][^\S\n]*(?=\S)")
+_AFTER_SENTENCE = frozenset("。;!?")
+_HEADING_END = re.compile(r"[。:;,!?|\s](?:(?<=[。:;,!?|\n])|[^\S\n]*(?=\S))")
+"""Where a heading ends: punctuation, the line end, or spaces before more text. Written to
+start with one class, which the regex engine skips ahead to: a space ends it only where the
+spaces are followed by text."""
 _TITLE_RUN = re.compile(r"[\u4e00-\u9fff、“”\"]{2,40}")
 _TITLE_CLOSE = re.compile(
     r"(?:情况|事项|措施|概述|概况|问题|打算|计划|方向|举措)(?:统计表|表)?|统计表|附表"
@@ -86,7 +100,8 @@ _BEFORE_APPENDIX = frozenset(" \t\n\u3000。;!?")
 _NOT_BEFORE_TITLE = frozenset("第、一二三四五六七八九十")
 _LISTED = re.compile(r"[^\S\n]*[;,、。]")
 """A title followed by these is an item of a list (本报告包括:一、概述;二、…)."""
-_CELLS_AFTER = re.compile(r"[^\S\n]*(?:\||(?:\d+(?:\.\d+)?[^\S\n]*)+$)")
+_CELLS_AFTER = re.compile(r"[^\S\n]*(?:\||(?:\d+(?:\.\d+)?[^\S\n]*)+$)", re.MULTILINE)
+"""Table cells up to the line end (``$`` before the newline: nothing here crosses one)."""
 _ROW_TAIL = re.compile(r"(?:(?:[^\S\n]+\d+(?:\.\d+)?){2,}|\d{5,})[^\S\n]*$")
 _TABLE_ROW_LABELS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|办理结果")
 
@@ -282,19 +297,28 @@ def _line_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _is_table_line(text: str, start: int) -> bool:
-    """A table row: cells in ``|``, a run of spaced numbers, or flattened digits at the end."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line = text[line_start : _line_end(text, start)]
-    if "|" in line:
+def _is_table_line(text: str, line_start: int) -> bool:
+    """Whether the line from ``line_start`` is a table row: cells in ``|``, a run of spaced
+    numbers, or flattened digits at the end."""
+    line_end = _line_end(text, line_start)
+    if text.find("|", line_start, line_end) >= 0:
         return True
     # _ROW_TAIL ends in a digit: tested first, for the regex is slow to run over a long line
-    return line.rstrip()[-1:].isdecimal() and _ROW_TAIL.search(line) is not None
+    last = _last_char(text, line_end, line_start)
+    return last.isdecimal() and _ROW_TAIL.search(text, line_start, line_end) is not None
+
+
+def _last_char(text: str, end: int, line_start: int) -> str:
+    """``text[line_start:end].rstrip()[-1:]``, without copying the line."""
+    at = end
+    while at > line_start and text[at - 1].isspace():
+        at -= 1
+    return text[at - 1] if at > line_start else ""
 
 
 def _cells_follow(text: str, at: int) -> bool:
     """Whether only table cells (``| …``, or bare numbers) follow ``at`` on its line."""
-    return _CELLS_AFTER.match(text, at, _line_end(text, at)) is not None
+    return _CELLS_AFTER.match(text, at) is not None
 
 
 _Number = tuple[int, int, str]
@@ -302,12 +326,29 @@ _Number = tuple[int, int, str]
 
 
 def _top_numbers(text: str) -> list[_Number]:
-    """``三、`` and ``第三部分`` wherever they stand, in text order (the two never overlap)."""
-    return sorted(
-        (m.start(), m.end(), m["num"])
-        for pattern in (TOP_RE, PART_RE)
-        for m in pattern.finditer(text)
-    )
+    """``三、`` and ``第三部分`` wherever they stand, in text order (the two never overlap).
+
+    A ``三、`` is found from its separator: TOP_RE matches from the first of the numerals
+    before it, as it would running over the text (no match of it ends in a numeral, so
+    none covers the start of another)."""
+    found = [(m.start(), m.end(), m["num"]) for m in PART_RE.finditer(text)]
+    for separator, pattern in _TOP_SEPARATORS.items():
+        if separator not in text:  # a str search is faster still than the regex
+            continue
+        for hit in pattern.finditer(text):
+            m = TOP_RE.match(text, _numerals_start(text, hit.start()))
+            if m:
+                found.append((m.start(), m.end(), m["num"]))
+    return sorted(found)
+
+
+def _numerals_start(text: str, at: int) -> int:
+    """Where the numerals before ``at`` (or the spaces between them and it) start."""
+    while at and text[at - 1] != "\n" and text[at - 1].isspace():
+        at -= 1
+    while at and text[at - 1] in _NUMERALS:
+        at -= 1
+    return at
 
 
 def _sub_numbers(text: str) -> tuple[list[_Number], list[_Number]]:
@@ -352,12 +393,13 @@ def _candidates(text: str, numbers: Iterable[_Number], inline_ok: bool) -> list[
         number = ordinal(token)
         if number is None or number < 1:
             continue
-        before = text[text.rfind("\n", 0, start) + 1 : start].rstrip()
+        line_start = text.rfind("\n", 0, start) + 1
+        before = _last_char(text, start, line_start)
         inline = bool(before)
         if inline and not inline_ok:
             continue
-        after_sentence = inline and before[-1] in _AFTER_SENTENCE
-        if inline and not after_sentence and before[-1] in _NOT_BEFORE_TITLE:
+        after_sentence = inline and before in _AFTER_SENTENCE
+        if inline and not after_sentence and before in _NOT_BEFORE_TITLE:
             continue  # an item of a list (第一、二次), not a heading
         found_title = standard_title(text, end)
         title = found_title
@@ -365,7 +407,7 @@ def _candidates(text: str, numbers: Iterable[_Number], inline_ok: bool) -> list[
             title = None  # an item of a list (一、概述;二、…), not a heading
         if inline and not (after_sentence or title):
             continue
-        if _cells_follow(text, end + len(title)) if title else _is_table_line(text, start):
+        if _cells_follow(text, end + len(title)) if title else _is_table_line(text, line_start):
             continue
         heading = title if title and inline else _heading_text(text, end, found_title)
         if not heading or _TABLE_ROW_LABELS.match(heading):
@@ -382,8 +424,8 @@ def _inline_subs(text: str, tops: list[_Candidate], numbers: list[_Number]) -> l
     heading_ends = {c.body_start for c in tops}
     out = []
     for start, end, token in numbers:
-        before = text[text.rfind("\n", 0, start) + 1 : start].rstrip()
-        if before[-1] not in _AFTER_SENTENCE and start not in heading_ends:
+        before = _last_char(text, start, text.rfind("\n", 0, start) + 1)
+        if before not in _AFTER_SENTENCE and start not in heading_ends:
             continue
         number = ordinal(token)
         title = standard_title(text, end)
@@ -416,6 +458,8 @@ def _sub_sections(
 ) -> list[Section]:
     """Sub-sections of ``parent`` from the candidates ``inside`` its body; inline ones only
     where its body is one line (crawled text)."""
+    if not inside:
+        return []
     if any(c.inline for c in inside) and (
         any(not c.inline for c in inside) or "\n" in text[parent.body_start : parent.end].strip()
     ):
@@ -438,6 +482,8 @@ def _arabic_run(text: str, parent: Section, numbers: list[_Number]) -> list[_Can
         return []  # numbered items of a list, not sections
     first = bisect_left(numbers, parent.body_start, key=itemgetter(0))
     end = bisect_left(numbers, parent.end, key=itemgetter(0))
+    if end - first < 2:
+        return []  # too few to make a run
     kept = _in_sequence(_candidates(text, numbers[first:end], inline_ok=False), allow_inline=False)
     return kept if sum(1 for c in kept if c.topics) >= 2 else []
 
@@ -541,7 +587,9 @@ def announced_sections(text: str, limit: int) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=4096)
 def _announced_items(listing: str) -> tuple[str, ...]:
+    """The parts a listing names (cached: an issuer's reports repeat their introduction)."""
     listing = _ITEM_NUMBER.sub("", listing)
     pieces = [
         part

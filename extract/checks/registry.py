@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from pydantic import TypeAdapter
 
 from schemas import Check, CheckStatus, Report
 
@@ -41,6 +43,8 @@ class Verdict(NamedTuple):
 CheckFn = Callable[[CheckInput], Verdict]
 
 _REGISTRY: dict[str, CheckFn] = {}
+_CHECKS = TypeAdapter(list[Check])
+"""Validates a report's checks at once: quicker than making them one by one."""
 
 
 def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
@@ -62,10 +66,17 @@ def registered_ids() -> tuple[str, ...]:
 
 def run_check(check_id: str, ctx: CheckInput) -> Check:
     """Run one registered check."""
-    verdict = _REGISTRY[check_id](ctx)
-    return Check(
-        id=check_id, status=verdict.status, message=verdict.message, fields=list(verdict.fields)
-    )
+    return Check.model_validate(_check_data(check_id, _REGISTRY[check_id](ctx)))
+
+
+def _check_data(check_id: str, verdict: Verdict) -> dict[str, Any]:
+    """The fields of the :class:`schemas.Check` of a verdict."""
+    return {
+        "id": check_id,
+        "status": verdict.status,
+        "message": verdict.message,
+        "fields": list(verdict.fields),
+    }
 
 
 def run_checks(
@@ -73,4 +84,4 @@ def run_checks(
 ) -> list[Check]:
     """Every registered check of ``report`` against its normalized ``text``."""
     ctx = CheckInput(report=report, text=text, others=MappingProxyType(dict(others or {})))
-    return [run_check(check_id, ctx) for check_id in _REGISTRY]
+    return _CHECKS.validate_python([_check_data(id_, run(ctx)) for id_, run in _REGISTRY.items()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from extract.checks.identities import Identity, Stated, Term, verdict
 from extract.checks.registry import CheckInput, Verdict, check
@@ -24,12 +25,17 @@ def proactive_channels_sum(ctx: CheckInput) -> Verdict:
         return Verdict("skipped", "the report does not present its channels as the total")
     if not proactive.channels:
         return Verdict("skipped", "no channel counts stated")
-    channels = tuple(
-        Term(c.name, f"proactive.channels[{c.name}].count") for c in proactive.channels
-    )
-    identity = Identity(channels, (Term("主动公开总数", "proactive.total"),))
+    identity = _channels_identity(tuple(c.name for c in proactive.channels))
     figures = (*(c.count for c in proactive.channels), proactive.total)
     return verdict([Stated(identity, figures)])
+
+
+@lru_cache(maxsize=1024)
+def _channels_identity(names: tuple[str, ...]) -> Identity:
+    """The channels named ``names`` add up to the total (cached: reports of one site name the
+    same channels, and an identity works out its paths and labels once)."""
+    channels = tuple(Term(name, f"proactive.channels[{name}].count") for name in names)
+    return Identity(channels, (Term("主动公开总数", "proactive.total"),))
 
 
 def _appeal_identities() -> Iterator[Identity]:
