@@ -213,6 +213,9 @@ def test_broken_pipe_ends_quietly(corpus: Path) -> None:
 # ---------------------------------------------------------------- Ctrl-C
 
 SLOW = (
+    # Ctrl-C must reach Python even where the tests run in the background (bash then starts
+    # them with SIGINT ignored, and a child keeps that)
+    "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
     "import time, extract.engines.rules as rules\n"
     "extract = rules.RulesEngine.extract\n"
     "def slow(self, doc):\n    time.sleep(0.15)\n    return extract(self, doc)\n"
