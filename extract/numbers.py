@@ -1,9 +1,9 @@
 """The one number parser: Arabic and Chinese numerals, multipliers, units and hedges.
 
-``find_quantities`` finds figures with a counting unit in running text
-("共发布信息4585条", "100余条", "二十三件", "5万元", "约1.2万人次"); years,
-dates, document numbers, percentages and phone numbers carry no such unit and
-are never returned. ``to_number`` reads a bare cell ("74", "７４", "一千二百").
+``find_quantities`` finds figures with a counting unit in normalized running text
+(ASCII digits: "共发布信息4585条", "100余条", "二十三件", "5万元", "约1.2万人次");
+years, dates, document numbers, percentages and phone numbers carry no such unit
+and are never returned. ``to_number`` reads a bare cell ("74", "７４", "一千二百").
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from itertools import pairwise
 from typing import NamedTuple
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_ARABIC = r"\d++(?:,\d{3})*(?:\.\d++)?"
-"""Possessive: what follows a number never starts with a digit, so giving digits back never helps."""
 _CHINESE = rf"[{CN_DIGITS}]+"
 PRE_HEDGES = ("大约", "将近", "接近", "超过", "约", "近", "逾", "超")
 POST_HEDGES = ("余", "多")
@@ -173,6 +171,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[P
     return found
 
 
+_HEDGE_ENDS = frozenset(hedge[-1] for hedge in PRE_HEDGES)
+
+
 def _hedge_before(text: str, at: int, after: int) -> str:
     """The hedge (约, 超过 …) that ends at ``at`` and starts at ``after`` or later; "" if none."""
     if at <= after or text[at - 1] not in _HEDGE_ENDS:
@@ -181,9 +182,6 @@ def _hedge_before(text: str, at: int, after: int) -> str:
         if at - len(hedge) >= after and text.startswith(hedge, at - len(hedge)):
             return hedge
     return ""
-
-
-_HEDGE_ENDS = frozenset(hedge[-1] for hedge in PRE_HEDGES)
 
 
 def _is_document_number(text: str, start: int) -> bool:

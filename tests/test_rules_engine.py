@@ -908,3 +908,31 @@ def test_standard_chinese_numerals_read_as_cn2an_reads_them() -> None:
             value = _simple_numeral(token)
             if value is not None:
                 assert by_cn2an(token) == value, token
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "found"),
+    [
+        ("共发布信息约2000条", 0, [(2000, True, "条", "约2000条")]),
+        (
+            "超过100件，将近3万人次",
+            0,
+            [(100, True, "件", "超过100件"), (30000, True, "万人次", "将近3万人次")],
+        ),
+        ("大约100余条", 0, [(100, True, "条", "大约100余条")]),
+        ("2021年收到申请12件", 0, [(12, False, "件", "12件")]),
+        ("统一发布一件", 0, [(1, False, "件", "一件")]),
+        ("第三件", 0, []),
+        ("依据〔2016〕3件", 0, []),
+        ("约5条", 1, [(5, False, "条", "5条")]),  # the hedge lies before the searched span
+        ("1,862条和12,34条", 0, [(1862, False, "条", "1,862条"), (34, False, "条", "34条")]),
+    ],
+)
+def test_find_quantities(text: str, start: int, found: list[tuple[object, ...]]) -> None:
+    """Figures with their hedge, unit and span; numbers without a unit, ordinals and
+    document numbers are none."""
+    from extract.numbers import find_quantities
+
+    parsed = find_quantities(text, start)
+    assert [(p.value, p.approx, p.unit, p.text) for p in parsed] == found
+    assert all(text[p.start : p.end] == p.text for p in parsed)
