@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from html.parser import HTMLParser
-from itertools import islice
 from typing import Protocol
 
 import opencc
@@ -501,29 +500,28 @@ def to_simplified(text: str, script: Script, rewrites: Rewrites) -> str:
     whole = conv.convert(text)
     if len(whole) == len(text):  # character for character: positions do not change
         return whole
+    edits: list[Edit] = []
     lines, converted = text.split("\n"), whole.split("\n")
-    changed: list[tuple[int, int, list[str]]] = []  # (line number, start, chunks)
     start = 0
     for i, (line, new) in enumerate(zip(lines, converted, strict=True)):
         if len(new) != len(line):
-            changed.append((i, start, _CHUNKS.findall(line)))
+            converted[i] = _convert_by_chunks(conv, line, start, edits)
         start += len(line) + 1
-    # All the chunks in one call: no OpenCC phrase spans a line end.
-    olds = [chunk for *_, chunks in changed for chunk in chunks]
-    news = conv.convert("\n".join(olds)).split("\n")
-    if len(news) != len(olds):  # OpenCC stops at a NUL
-        raise ValueError("OpenCC output does not line up with its input")
-    edits: list[Edit] = []
-    out = iter(news)
-    for i, pos, chunks in changed:
-        new_chunks = list(islice(out, len(chunks)))
-        for old, new in zip(chunks, new_chunks, strict=True):
-            if len(new) != len(old):
-                edits.append((pos, pos + len(old), len(new)))
-            pos += len(old)
-        converted[i] = "".join(new_chunks)
     rewrites.append(Edits(lambda: edits))
     return "\n".join(converted)
+
+
+def _convert_by_chunks(conv: opencc.OpenCC, line: str, start: int, edits: list[Edit]) -> str:
+    """``line`` (at ``start``) converted chunk by chunk, in one call; a chunk whose length
+    changes is recorded in ``edits``."""
+    chunks = _CHUNKS.findall(line)
+    pos = start
+    out = conv.convert("\n".join(chunks)).split("\n")
+    for old, new in zip(chunks, out, strict=True):
+        if len(new) != len(old):
+            edits.append((pos, pos + len(old), len(new)))
+        pos += len(old)
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- entry points
