@@ -488,12 +488,13 @@ def _count_cjk(text: str) -> int:
     return len(high.translate(None, _NOT_CJK_HIGH_BYTE))
 
 
-_CHUNKS = re.compile(r"[^,，。;；:：、!?！？|()（）\s]+|.", re.DOTALL)
+_PUNCTUATION = re.compile(r"([,，。;；:：、!?！？|()（）\s])")
+"""What chunks of a line end at; conversion leaves it as it is. Splitting at it keeps it."""
 
 
 def to_simplified(text: str, script: Script, rewrites: Rewrites) -> str:
-    """OpenCC conversion; a line whose length changes is converted again by
-    punctuation-delimited chunks, so positions stay exact outside the changed chunks."""
+    """OpenCC conversion; in a line whose length changes, each punctuation-delimited chunk
+    whose length changes is recorded, so positions stay exact outside those chunks."""
     if script == "simplified":
         return text
     conv = converter("tw2sp" if script == "traditional-tw" else "t2s")
@@ -505,21 +506,23 @@ def to_simplified(text: str, script: Script, rewrites: Rewrites) -> str:
     start = 0
     for i, (line, new) in enumerate(zip(lines, converted, strict=True)):
         if len(new) != len(line):
-            converted[i] = _convert_by_chunks(conv, line, start, edits)
+            converted[i] = _changed_chunks(conv, line, new, start, edits)
         start += len(line) + 1
     rewrites.append(Edits(lambda: edits))
     return "\n".join(converted)
 
 
-def _convert_by_chunks(conv: opencc.OpenCC, line: str, start: int, edits: list[Edit]) -> str:
-    """``line`` (at ``start``) converted chunk by chunk, in one call; a chunk whose length
-    changes is recorded in ``edits``."""
-    chunks = _CHUNKS.findall(line)
+def _changed_chunks(conv: opencc.OpenCC, line: str, new: str, start: int, edits: list[Edit]) -> str:
+    """``new`` (``line`` at ``start``, converted), recording in ``edits`` each chunk between
+    punctuation whose length changed. Chunks pair up when the punctuation came through
+    unchanged; otherwise the line is converted again chunk by chunk."""
+    parts, out = _PUNCTUATION.split(line), _PUNCTUATION.split(new)
+    if len(parts) != len(out) or parts[1::2] != out[1::2]:
+        out = conv.convert("\n".join(parts)).split("\n")
     pos = start
-    out = conv.convert("\n".join(chunks)).split("\n")
-    for old, new in zip(chunks, out, strict=True):
-        if len(new) != len(old):
-            edits.append((pos, pos + len(old), len(new)))
+    for old, converted in zip(parts, out, strict=True):
+        if len(converted) != len(old):
+            edits.append((pos, pos + len(old), len(converted)))
         pos += len(old)
     return "".join(out)
 

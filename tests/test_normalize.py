@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from extract.errors import InputError
 from extract.normalize import (
+    _changed_chunks,
     _count_cjk,
+    converter,
     decode,
     detect_script,
     normalize_bytes,
@@ -108,6 +110,21 @@ def test_fullwidth_digits_and_punctuation() -> None:
 def test_artifact_lines_and_whitespace() -> None:
     raw = "第一行\r\n?\r\n  第二行\t\t有  空格\ufffd\n\n\n\n第三行\u3000\u3000结束"
     assert norm(raw) == "第一行\n第二行 有 空格\n\n第三行 结束"
+
+
+def test_changed_chunks_pair_up_or_are_converted_again() -> None:
+    """A line whose length conversion changed: the chunks between punctuation whose length
+    changed are recorded; a converted line whose punctuation moved is converted again."""
+    conv = converter("tw2sp")
+    line = "最佳化網站,入口網站。"
+    new = conv.convert(line)
+    assert new == "优化网站,门户网站。"
+    edits: list[tuple[int, int, int]] = []
+    assert _changed_chunks(conv, line, new, 10, edits) == new
+    assert edits == [(10, 15, 4)]  # 最佳化網站 → 优化网站, at 10 in the text
+    again: list[tuple[int, int, int]] = []
+    assert _changed_chunks(conv, line, new.replace(",", ""), 10, again) == new
+    assert again == edits
 
 
 def test_script_detection() -> None:

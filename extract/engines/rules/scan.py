@@ -19,9 +19,10 @@ from schemas import Quantity
 
 _CLAUSE_CHARS = ",:;。!?、"
 _SENTENCE_CHARS = ";。!?"
-_BREAK_RE = re.compile(r"[,:;。!?\n](?!(?<=\d,)\d{3}(?:\D|$))")
-"""Clause ends; a comma inside a number (1,862) is none."""
-_SENTENCE_ENDS = frozenset(_SENTENCE_CHARS + "\n")
+_BREAK_CHARS = ",:;。!?"
+"""Clause ends (with the line break); a 、 joins items within a clause."""
+_NUMBER_COMMA = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")
+"""A comma inside a number (1,862): no clause end."""
 _PAGE_NUMBER_LINE = re.compile(r"^[^\S\n]*-[^\S\n]*\d{1,3}[^\S\n]*-[^\S\n]*$", re.MULTILINE)
 _MARK = r"[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、]|[一二三四五六七八九十]是|\|"
 _LINE_START_MARK = re.compile(rf"[^\S\n]*(?:{_MARK})")
@@ -86,6 +87,23 @@ def join_wrapped(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
     return "".join(parts)
 
 
+def _boundaries(text: str, chars: str) -> str:
+    """``text`` with each of ``chars`` replaced by ``\n`` (one C-speed pass per character)."""
+    for char in chars:
+        text = text.replace(char, "\n")
+    return text
+
+
+def _marked(text: str, positions: list[int], char: str) -> str:
+    """``text`` with the character at each of the sorted ``positions`` replaced by ``char``."""
+    if not positions:
+        return text
+    parts = [text[: positions[0]]]
+    parts.extend(text[a + 1 : b] for a, b in itertools.pairwise(positions))
+    parts.append(text[positions[-1] + 1 :])
+    return char.join(parts)
+
+
 def base_unit(unit: str) -> str:
     """A unit without its multiplier: 万元 → 元, 千条 → 条."""
     return unit.lstrip("千万亿") or unit
@@ -102,7 +120,11 @@ class Hit(NamedTuple):
 
 
 class Scan:
-    """All figures of a text with clause and sentence boundaries, computed once."""
+    """All figures of a text with clause and sentence boundaries, computed once.
+
+    Boundaries are kept as copies of the text in which each boundary character is a
+    ``\n`` (and a soft line break is not), so ``str.find`` and ``str.rfind`` look them up.
+    """
 
     def __init__(self, text: str, breaks: Iterable[int] = ()) -> None:
         """``breaks``: more positions where a sentence starts (headings run into one-line text)."""
@@ -110,14 +132,13 @@ class Scan:
         self.quantities = find_quantities(text)
         self._starts = [q.start for q in self.quantities]
         self.wrap_spans = wrap_spans(text)
-        clause = [m.start() for m in _BREAK_RE.finditer(text)]
-        if self.wrap_spans:
-            soft = soft_breaks(text, self.wrap_spans)
-            clause = [at for at in clause if at not in soft]
-        sentence = [at for at in clause if text[at] in _SENTENCE_ENDS]
-        extra = {at - 1 for at in breaks if 0 < at <= len(text)}
-        self._clause = sorted(extra.union(clause))
-        self._sentence = sorted(extra.union(sentence))
+        soft = sorted(soft_breaks(text, self.wrap_spans)) if self.wrap_spans else []
+        extra = sorted({at - 1 for at in breaks if 0 < at <= len(text)})
+        commas = [m.start() for m in _NUMBER_COMMA.finditer(text)]
+        clauses = _marked(_boundaries(text, _BREAK_CHARS), commas, ",")
+        self._clauses = _marked(_marked(clauses, soft, " "), extra, "\n")
+        sentences = _boundaries(text, _SENTENCE_CHARS)
+        self._sentences = _marked(_marked(sentences, soft, " "), extra, "\n")
         self._hits = [
             Hit(q, self.clause_start(q.start), self.sentence_start(q.start), base_unit(q.unit))
             for q in self.quantities
@@ -130,20 +151,20 @@ class Scan:
         return [hit for hit in self._hits[lo:hi] if hit.q.end <= end]
 
     def clause_start(self, pos: int) -> int:
-        i = bisect.bisect_left(self._clause, pos)
-        return self._clause[i - 1] + 1 if i else 0
+        """Where the clause of ``text[pos]`` starts (after the last boundary before ``pos``)."""
+        return self._clauses.rfind("\n", 0, pos) + 1
 
     def sentence_start(self, pos: int) -> int:
-        i = bisect.bisect_left(self._sentence, pos)
-        return self._sentence[i - 1] + 1 if i else 0
+        return self._sentences.rfind("\n", 0, pos) + 1
 
     def sentence_end(self, pos: int) -> int:
-        i = bisect.bisect_right(self._sentence, pos)
-        return self._sentence[i] if i < len(self._sentence) else len(self.text)
+        """The first sentence boundary after ``pos`` (or the text's end)."""
+        end = self._sentences.find("\n", pos + 1)
+        return end if end >= 0 else len(self.text)
 
     def clause_end(self, pos: int) -> int:
-        i = bisect.bisect_right(self._clause, pos)
-        return self._clause[i] if i < len(self._clause) else len(self.text)
+        end = self._clauses.find("\n", pos + 1)
+        return end if end >= 0 else len(self.text)
 
     def left(self, hit: Hit) -> str:
         """The clause text before the figure."""
