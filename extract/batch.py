@@ -113,9 +113,10 @@ def discover(
     def add(name: str, path: Path | None = None, data: bytes | None = None,
             error: tuple[str, str] | None = None) -> None:  # fmt: skip
         if path is not None:
-            if path.resolve() in seen:
+            resolved = path.resolve()
+            if resolved in seen:
                 return
-            seen.add(path.resolve())
+            seen.add(resolved)
         jobs.append(Job(len(jobs), name, path, data, error))
 
     for arg in args:
@@ -154,7 +155,7 @@ def walk_reports(root: Path) -> tuple[list[Path], list[tuple[str, str]]]:
         files.extend(
             Path(folder, name)
             for name in sorted(names)
-            if not name.startswith(".") and Path(name).suffix.lower() in INPUT_SUFFIXES
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in INPUT_SUFFIXES
         )
     return files, problems
 

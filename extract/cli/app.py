@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from extract import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="govreport",
@@ -19,7 +23,15 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-stderr = Console(stderr=True)
+
+
+@cache
+def stderr() -> Console:
+    """The rich console on stderr, made (and rich loaded) on first use: a quiet run
+    that succeeds never needs it."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @dataclass
@@ -53,14 +65,14 @@ def main_options(
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one error line on stderr; return the Exit to raise."""
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    stderr().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 def info(message: str) -> None:
     """A status line on stderr unless --quiet."""
     if not state.quiet:
-        stderr.print(message, highlight=False, soft_wrap=True)
+        stderr().print(message, highlight=False, soft_wrap=True)
 
 
 def is_tty() -> bool:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from extract.cli.app import app, fail, info, state, stderr
 from extract.cli.options import (
@@ -41,6 +40,8 @@ REPORTS_HELP = (
 
 
 def _print_tables(tables: Sequence[TextTable]) -> None:
+    from rich.console import Console
+
     from eval.metrics import rich_table
 
     stdout = Console()
@@ -84,7 +85,7 @@ def _run_eval(
     )
     with (
         open_store("eval", cache_dir) as store,
-        Progress(*columns, console=stderr, transient=True, disable=state.quiet) as bar,
+        Progress(*columns, console=stderr(), transient=True, disable=state.quiet) as bar,
     ):
         task = bar.add_task(f"eval {engine_name}", total=len(cases), current="")
         outcome = harness.run_eval(

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import IO
 
 import typer
-from rich.markup import escape
 
 from extract.api import DEFAULT_MAX_BYTES
 from extract.batch import (
@@ -173,7 +172,7 @@ def extract(
         summary = run(inputs, settings, plan)
     except KeyboardInterrupt:
         left = f": {plan.path} left as it was" if plan.path else ""
-        stderr.print(f"interrupted{left}", highlight=False)
+        stderr().print(f"interrupted{left}", highlight=False)
         raise typer.Exit(130) from None
     except InputError as err:  # the engine cannot work: the batch stopped
         raise fail(str(err)) from err
@@ -234,7 +233,7 @@ def run(inputs: list[Job], settings: BatchSettings, plan: OutputPlan) -> Summary
         kept_note = f"{plan.path} keeps {summary.ok} finished reports; run again to go on"
         if isinstance(stopped, InputError):
             raise fail(f"{stopped}; {kept_note}")
-        stderr.print(f"interrupted: {kept_note}", highlight=False)
+        stderr().print(f"interrupted: {kept_note}", highlight=False)
         raise typer.Exit(130)
     return summary
 
@@ -274,8 +273,12 @@ def open_output(stack: ExitStack, path: Path | None) -> IO[bytes]:
 
 def announce(record: Record) -> None:
     """One stderr line for a failed input, a warning for a text that is not a report."""
+    if record.ok and record.template != "unknown":
+        return
+    from rich.markup import escape  # loaded only when there is something to say
+
     if not record.ok:
-        stderr.print(
+        stderr().print(
             f"[bold red]error:[/] {escape(record.name)}: {escape(record.error_message or '')}",
             highlight=False,
             soft_wrap=True,
@@ -309,6 +312,6 @@ def progress(total: int) -> Iterator[Callable[[], None]]:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=stderr, transient=True) as bar:
+    with Progress(*columns, console=stderr(), transient=True) as bar:
         task = bar.add_task("extract", total=total)
         yield lambda: bar.advance(task)
