@@ -8,11 +8,14 @@ from typing import Any
 
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract.api import extract_file
 from extract.checks.grounding import ungrounded_reason
 from extract.engines.base import Document
 from extract.engines.rules import RulesEngine
+from extract.engines.rules.cues import RULES, Rule
 from extract.engines.rules.narrative import Finder
 from extract.engines.rules.scan import Scan
 from extract.normalize import NormalizedText, normalize_bytes
@@ -936,3 +939,14 @@ def test_find_quantities(text: str, start: int, found: list[tuple[object, ...]])
     parsed = find_quantities(text, start)
     assert [(p.value, p.approx, p.unit, p.text) for p in parsed] == found
     assert all(text[p.start : p.end] == p.text for p in parsed)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.zero_word], ids=lambda r: r.path)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_none_statement_holds_the_rules_zero_word(rule: Rule, data: st.DataObject) -> None:
+    """zero_word lets a section without it skip the zero pattern: it must stand in every
+    statement the pattern matches."""
+    assert rule.zero is not None and rule.zero_word is not None
+    statement = data.draw(st.from_regex(rule.zero, fullmatch=True))
+    assert rule.zero_word in statement

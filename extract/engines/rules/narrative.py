@@ -168,6 +168,8 @@ class Finder:
         if rule.zero is None:
             return None
         scan = self.scan
+        if rule.zero_word is not None and scan.text.find(rule.zero_word, *span) < 0:
+            return None
         for m in rule.zero.finditer(scan.text, *span):
             start = scan.clause_start(m.start())
             end = scan.clause_end(m.end() - 1)
