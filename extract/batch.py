@@ -189,23 +189,21 @@ def engine_for(settings: BatchSettings) -> Engine:
 
 def extract_job(job: Job, settings: BatchSettings) -> Record:
     """Extract one input; any failure becomes an error record, never an exception."""
-    sha256 = None
+    data = job.data
     try:
         if job.error is not None:
             raise InputError(*job.error)
-        data = job.data
         if data is None:
             assert job.path is not None
             data = read_input(job.path, settings.max_bytes)
-        sha256 = hashlib.sha256(data).hexdigest()
         report = extract_bytes(data, job.name, engine_for(settings), settings.options)
     except InputError as err:
         message = err.message.removeprefix(f"{job.name}: ")
-        return error_record(job, sha256, err.kind, message)
+        return error_record(job, _sha256(data), err.kind, message)
     except Exception as err:  # a bug must cost one record, not the batch
         if settings.verbose:
             log.exception("%s: extraction failed", job.name)
-        return error_record(job, sha256, "internal", f"{type(err).__name__}: {err}")
+        return error_record(job, _sha256(data), "internal", f"{type(err).__name__}: {err}")
     line = report.model_dump_json()
     engine = report.engine
     usage = (
@@ -213,7 +211,14 @@ def extract_job(job: Job, settings: BatchSettings) -> Record:
         if engine
         else (0, 0, 0, 0)
     )
-    return Record(job.index, job.name, line, sha256, template=report.meta.template, usage=usage)
+    return Record(
+        job.index, job.name, line, report.source.sha256, template=report.meta.template, usage=usage
+    )
+
+
+def _sha256(data: bytes | None) -> str | None:
+    """The input's hash for an error record; None if it could not be read."""
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------- worker pool
