@@ -88,7 +88,7 @@ def join_wrapped(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
 
 
 def _boundaries(text: str, chars: str) -> str:
-    """``text`` with each of ``chars`` replaced by ``\n`` (one C-speed pass per character)."""
+    """``text`` with each of ``chars`` replaced by a line break (one C-speed pass each)."""
     for char in chars:
         text = text.replace(char, "\n")
     return text
@@ -122,8 +122,8 @@ class Hit(NamedTuple):
 class Scan:
     """All figures of a text with clause and sentence boundaries, computed once.
 
-    Boundaries are kept as copies of the text in which each boundary character is a
-    ``\n`` (and a soft line break is not), so ``str.find`` and ``str.rfind`` look them up.
+    Boundaries are kept as copies of the text in which each boundary character is a line
+    break (and a soft line break is not), so ``str.find`` and ``str.rfind`` look them up.
     """
 
     def __init__(self, text: str, breaks: Iterable[int] = ()) -> None:
