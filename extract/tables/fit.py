@@ -13,7 +13,7 @@ stray (a page number). Anything else is left unread.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract.tables.digits import split_runs
 from extract.tables.scan import Cell
@@ -27,8 +27,7 @@ MAX_CANDIDATES = 24
 """Split alternatives kept for a row whose own identity leaves it ambiguous."""
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """The values of a row's columns, or why there are none."""
 
     values: Values | None = None
@@ -47,18 +46,15 @@ class Fit:
         return self.how if self.split else None
 
     @property
-    def read(self) -> int:
-        """How many cells hold a stated value."""
-        return sum(v is not None for v in self.values) if self.values else 0
-
-    @property
     def stated(self) -> int:
         """How many cells the table states: values and dashes."""
-        return self.read + sum(self.dashed)
+        values = self.values or ()
+        return len(values) - values.count(None) + sum(self.dashed)
 
 
 def _as_written(cells: Sequence[Cell]) -> Fit:
-    return Fit(tuple(c.value for c in cells), dashed=tuple(c.blank and bool(c.text) for c in cells))
+    values = tuple([c.value for c in cells])
+    return Fit(values, dashed=tuple([c.value is None and c.text != "" for c in cells]))
 
 
 def holds(values: Sequence[int | float | None], groups: Sequence[int]) -> bool:

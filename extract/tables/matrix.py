@@ -197,6 +197,8 @@ def _balanced(
 
 def resolve_jointly(fits: dict[str, Fit], layout: str) -> None:
     """Settle rows with several possible splits by the column identities, where unique."""
+    if not any(fit.candidates for fit in fits.values()):
+        return  # no row to settle
     identities = (
         (leaves(layout), ("processed_total",)),
         (("new", "carried_over"), ("processed_total", "carried_forward")),

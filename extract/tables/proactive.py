@@ -207,7 +207,7 @@ def parse_proactive_table(
     Only the table's figures are filled (documents, decisions, fees); the
     section's narrative totals and channels are another reader's.
     """
-    units = scan(text, start, end, LABELS)
+    units = scan(text, start, end, LABELS, labeled=True)
     template = _template(text, start, end, template)
     rows = _rows(text, units, start, template)
     reader = _Reader(text, rows)

@@ -13,10 +13,12 @@ match elsewhere does not steal a row).
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 NUMBERING_RE = re.compile(
@@ -112,19 +114,22 @@ def finditer_at(
         yield from pattern.finditer(text, start, end)
         return
     after = start
-    for pos in sorted(_positions(text, starts, start, end)):
+    for pos in _positions(text, starts, start, end):
         if pos >= after and (m := pattern.match(text, pos, end)) is not None:
             yield m
             after = m.end()
 
 
-def _positions(text: str, chars: str, start: int, end: int) -> Iterator[int]:
-    """Where each of ``chars`` stands in ``text[start:end]``."""
+def _positions(text: str, chars: str, start: int, end: int) -> list[int]:
+    """Where each of ``chars`` stands in ``text[start:end]``, in order."""
+    found = []
     for char in chars:
         pos = text.find(char, start, end)
         while pos >= 0:
-            yield pos
+            found.append(pos)
             pos = text.find(char, pos + 1, end)
+    found.sort()
+    return found
 
 
 def spaced(word: str) -> str:
@@ -154,6 +159,14 @@ class Cell(NamedTuple):
     @property
     def blank(self) -> bool:
         return self.value is None
+
+
+_new_cell: Callable[[tuple[str, int, int, int | float | None, str | None]], Cell] = partial(
+    tuple.__new__, Cell
+)
+"""A :class:`Cell` from all five fields, for the cells a table has by the hundred (blank and
+digit pieces, bare numbers): half the cost of ``Cell(...)``, whose ``__new__`` is a Python
+function."""
 
 
 @dataclass
@@ -193,12 +206,11 @@ def number_value(token: str) -> int | float:
 def _cell(piece: str, start: int, end: int) -> Cell | None:
     """A cell from a ``|`` piece: blank, number or words for zero; None for label text."""
     stripped = piece.strip()
-    if stripped.isdigit() and stripped.isascii():
-        offset = start + piece.find(stripped)
-        return Cell(stripped, offset, offset + len(stripped), int(stripped))
     if stripped in BLANK_CELLS:  # empty, or a dash that says "not applicable"
-        return Cell(stripped, start, end)
+        return _new_cell((stripped, start, end, None, None))
     offset = start + piece.find(stripped)
+    if stripped.isdigit() and stripped.isascii():
+        return _new_cell((stripped, offset, offset + len(stripped), int(stripped), None))
     if stripped in NONE_CELLS:
         return Cell(stripped, offset, offset + len(stripped), 0)
     m = CELL_RE.fullmatch(stripped)
@@ -217,43 +229,56 @@ class _Section:
         region = text[start:end]
         region = LABEL_NOTE_RE.sub(lambda m: " " * len(m.group()), region)
         self.masked = SHORT_PAREN_RE.sub(lambda m: " " * len(m.group()), region)
-        self.lines = list(self._lines())
+        self.lines = self._lines()
         self.excluded: list[tuple[int, int]] = []
         for line_start, line_end in self.lines:
-            self.excluded.extend(self._left_out(line_start, line_end))
+            self.excluded += self._left_out(line_start, line_end)
         self.excluded_starts = [s for s, _ in self.excluded]
 
-    def _lines(self) -> Iterable[tuple[int, int]]:
+    def _lines(self) -> list[tuple[int, int]]:
+        lines = []
         pos = self.start
         while pos < self.end:
             stop = self.text.find("\n", pos, self.end)
             stop = self.end if stop < 0 else stop
-            yield pos, stop
+            lines.append((pos, stop))
             pos = stop + 1
+        return lines
 
     def masked_slice(self, start: int, end: int) -> str:
         return self.masked[start - self.start : end - self.start]
 
-    def _left_out(self, line_start: int, line_end: int) -> Iterable[tuple[int, int]]:
+    def _left_out(self, line_start: int, line_end: int) -> list[tuple[int, int]]:
+        """The whole line if it is a page number, else its narrative chunks."""
         line = self.masked_slice(line_start, line_end)
         if PAGE_NUMBER_RE.fullmatch(line):
-            yield line_start, line_end
-            return
+            return [(line_start, line_end)]
         if not PROSE_RE.search(line):
-            return
-        for start, end in _chunks(line):
-            if PROSE_RE.search(line[start:end]):
-                yield line_start + start, line_start + end
+            return []
+        # searched in place, not in a slice: no chunk starts with a comma or colon after a
+        # digit (see PROSE_RE), so looking behind its start changes nothing
+        return [
+            (line_start + start, line_start + end)
+            for start, end in _chunks(line)
+            if PROSE_RE.search(line, start, end)
+        ]
 
-    def covered(self, start: int, end: int) -> bool:
-        """Whether narrative chunks and page numbers fill all of ``[start, end)``."""
+    def gaps(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The parts of ``[start, end)`` outside narrative chunks and page numbers, in order."""
+        excluded = self.excluded
         i = bisect_right(self.excluded_starts, start) - 1
-        while 0 <= i < len(self.excluded) and self.excluded[i][0] <= start:
-            start = max(start, self.excluded[i][1])
-            if start >= end:
-                return True
-            i += 1
-        return False
+        if i >= 0:
+            start = max(start, excluded[i][1])  # past the span that holds it, if one does
+        gaps = []
+        for s, e in itertools.islice(excluded, i + 1, None):
+            if s >= end:
+                break
+            if start < s:
+                gaps.append((start, s))
+            start = e
+        if start < end:
+            gaps.append((start, end))
+        return gaps
 
     def left_out(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` overlaps a narrative chunk or a page number."""
@@ -363,17 +388,28 @@ def _longest_chain(found: list[Anchor]) -> list[Anchor]:
 def _numbers(section: _Section, start: int, end: int) -> list[Cell]:
     """Bare numbers in ``[start, end)`` (no label inside), outside narrative and page numbers."""
     first = NUMBER_START_RE.search(section.text, start, end)
-    if first is None or section.covered(start, end):
+    if first is None:
         return []
+    text = section.text
     masked = section.masked_slice(start, end)
     cells = []
-    for m in NUMBER_RE.finditer(section.text, first.start(), end):
-        s, e = m.start(), m.end()
-        # a blanked first character lies inside a parenthesis: (1), (单位:万元)
-        if masked[s - start] == " " or section.left_out(s, e):
-            continue
-        value = None if m.group("dash") else number_value(m.group())
-        cells.append(Cell(m.group(), s, e, value))
+    # A number never runs across the edge of a narrative chunk (a 。, a |, a line break, or
+    # digits that words follow): only the gaps between them are searched, and in them only
+    # where a number can start (as finditer would, but without trying every position).
+    for gap_start, gap_end in section.gaps(first.start(), end):
+        pos = gap_start
+        while (candidate := NUMBER_START_RE.search(text, pos, gap_end)) is not None:
+            s = candidate.start()
+            m = NUMBER_RE.match(text, s, end)
+            if m is None:
+                pos = s + 1
+                continue
+            pos = m.end()
+            if masked[s - start] == " ":  # blanked: inside a parenthesis, (1), (单位:万元)
+                continue
+            token = m.group()
+            value = None if m.group("dash") else number_value(token)
+            cells.append(_new_cell((token, s, pos, value, None)))
     return cells
 
 
@@ -428,7 +464,8 @@ class _Builder:
     def _piped_line(self, start: int, end: int, on_line: list[Anchor], reach: int | None):
         section = self.section
         unit = self.current if reach is not None else None
-        loose: list[list[Cell]] = []  # the cells of the line outside a row, after its words
+        loose: list[Cell] = []  # the cells of the line outside a row, after its words
+        one_each = True  # each piece gave ``loose`` one cell
         checked = section.left_out(start, end)
         pieces = section.text[start:end].split("|")
         last = len(pieces) - 1
@@ -442,7 +479,7 @@ class _Builder:
                 continue
             tail = reach if reach is not None and p_start < reach <= p_end else -1
             while anchor is not None and anchor.start < p_end:
-                loose = []  # cells before a label are label cells
+                loose, one_each = [], True  # cells before a label are label cells
                 unit = self.open(anchor)
                 tail = max(tail, anchor.end)
                 anchor = next(waiting, None)
@@ -453,9 +490,9 @@ class _Builder:
                 continue
             cell = _cell(piece, p_start, p_end)
             if cell is not None:
-                if cell.text or 0 < k < last:  # blank ends of the line are no cells
+                if 0 < k < last or cell.text:  # blank ends of the line are no cells
                     if unit is None:
-                        loose.append([cell])
+                        loose.append(cell)
                     else:
                         unit.add(cell, piped=True)
                 continue
@@ -464,14 +501,15 @@ class _Builder:
                 unit = None  # words after a category label: a sub-row whose label was lost
             if unit is None:
                 if cells is None:
-                    loose = []  # cells before words are no cells of a row
+                    loose, one_each = [], True  # cells before words are no cells of a row
                 else:
-                    loose.append(cells)
+                    loose.extend(cells)
+                    one_each = one_each and len(cells) == 1
             elif cells is not None:
                 for number in cells:
                     unit.add(number, piped=len(cells) == 1)
         if loose:
-            self._loose_line(loose)
+            self._loose_line(loose, one_each)
 
     def _numbers_only(self, piece: str, start: int, end: int) -> list[Cell] | None:
         """The numbers of a ``|`` piece that holds space-separated numbers and nothing else."""
@@ -488,10 +526,9 @@ class _Builder:
         gap = self.section.text[last.end : cells[0].start]
         return bool(CELL_LINE_GAP.fullmatch(gap))
 
-    def _loose_line(self, loose: list[list[Cell]]) -> None:
-        """The cells of a ``|`` line without a known label (those after its last words)."""
-        cells = [cell for piece in loose for cell in piece]
-        piped = len(cells) == len(loose)  # one cell per piece
+    def _loose_line(self, cells: list[Cell], piped: bool) -> None:
+        """The cells of a ``|`` line without a known label (those after its last words);
+        ``piped``: each came from a piece of its own."""
         current = self.current
         if current is not None and self._next_cell_line(current, cells):
             current.add(cells[0], piped)
@@ -518,6 +555,7 @@ def scan(
     labels: Sequence[Label],
     label_only: Iterable[str] = (),
     width: int = 1_000,
+    labeled: bool = False,
 ) -> list[Unit]:
     """The rows of the table in ``text[start:end]``, in order.
 
@@ -525,7 +563,11 @@ def scan(
     an unlabeled ``|`` row after one of them is a row of its own, not its cells.
     ``width`` is the most cells a row has: a row that has them all takes no
     numbers from the lines after it (they start a row whose label was lost).
+    ``labeled``: the caller reads only rows whose label was found, so a section
+    where no label matches at all is not read (no rows).
     """
+    if labeled and not any(next(lab.finditer(text, start, end), None) for lab in labels):
+        return []
     section = _Section(text, start, end)
     anchors = find_anchors(section, labels)
     builder = _Builder(section, anchors, frozenset(label_only), width)
