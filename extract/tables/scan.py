@@ -255,12 +255,10 @@ class _Section:
             return [(line_start, line_end)]
         if not PROSE_RE.search(line):
             return []
-        # searched in place, not in a slice: no chunk starts with a comma or colon after a
-        # digit (see PROSE_RE), so looking behind its start changes nothing
         return [
             (line_start + start, line_start + end)
             for start, end in _chunks(line)
-            if PROSE_RE.search(line, start, end)
+            if PROSE_RE.search(line[start:end])
         ]
 
     def gaps(self, start: int, end: int) -> list[tuple[int, int]]:
